@@ -1,0 +1,61 @@
+"""The one object the engine's stages fill in turn, from the original text to the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from triage.engine.labels import Severity, Target
+from triage.engine.verdict import LegalRef, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from triage.engine.normalize import Normalized
+
+# Why a rule hit does not count as an attack.
+Suppression = str  # "negation", "question", "quotation", "counter_speech", "reporting", "figurative"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One match of one rule. Offsets are in the NORMALISED text (`Analysis.normalized.text`).
+
+    `label` is one of the seven labels, or a cue that other stages read:
+    `cue:specific` (time, place, weapon or address that makes a threat concrete),
+    `cue:role` (an official's role), `cue:second_person`, `cue:recipient` (the recipient's name),
+    `cue:group` (an identity group mentioned), `cue:violence_emoji`.
+    """
+
+    rule_id: str
+    label: str
+    start: int
+    end: int
+    weight: float = 1.0
+    suppressed: Suppression | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.suppressed is None
+
+
+@dataclass(slots=True)
+class Analysis:
+    original: str
+    recipient: str | None = None
+    truncated: bool = False
+    normalized: Normalized | None = None
+    doc: Doc | None = None
+    language: str = "und"
+    hits: list[RuleHit] = field(default_factory=list)
+    probabilities: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    target: Target = "none"
+    severity: Severity = "none"
+    severity_score: float = 0.0
+    spans: list[Span] = field(default_factory=list)
+    legal: list[LegalRef] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def active_hits(self, label: str | None = None) -> list[RuleHit]:
+        return [hit for hit in self.hits if hit.active and (label is None or hit.label == label)]
