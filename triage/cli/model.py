@@ -1,0 +1,53 @@
+"""`triage train` and `triage evaluate`: the model pipeline from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from triage.cli import main
+from triage.errors import TriageError
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path), help="Training TOML.")
+@click.option("--prepare", is_flag=True, help="Reassign the corpus splits first (data/corpus/splits.tsv).")
+@click.option("--output", type=click.Path(path_type=Path), help="Model folder to write.")
+def train(config_path: Path | None, prepare: bool, output: Path | None) -> None:
+    """Train the scikit-learn model from data/ (reproduces the shipped default)."""
+    from training.train import TrainConfig, train as run_training
+    from training.train import prepare as run_prepare
+
+    config = TrainConfig.from_toml(config_path) if config_path else TrainConfig()
+    if output:
+        config.output = output
+    if prepare:
+        assignment = run_prepare()
+        click.echo(f"prepared splits for {len(assignment)} examples", err=True)
+    folder = run_training(config)
+    click.echo(str(folder))
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "imsypp"]), help="Default: from the suffix.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("var/evaluation"), show_default=True)
+def evaluate(input_path: Path, fmt: str | None, model_dir: Path | None, out_dir: Path) -> None:
+    """Evaluate a model on a labelled file; print figures, write metrics.json and PNG plots."""
+    from training.corpus import CorpusError
+    from training.evaluate import evaluate as run_evaluation
+    from training.evaluate import summary_lines
+    from training.loaders import read_labelled
+    from triage.engine import Engine
+
+    try:
+        examples = read_labelled(input_path, fmt)
+        engine = Engine.load(model_dir)
+    except (CorpusError, TriageError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    metrics = run_evaluation(engine, examples).write(out_dir)
+    for line in summary_lines(metrics):
+        click.echo(line)
+    click.echo(f"metrics and plots in {out_dir}")

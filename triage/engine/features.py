@@ -1,0 +1,102 @@
+"""What the statistical classifier sees of an analysed message.
+
+Three views: the normalised characters (char n-grams), the lemmas (word n-grams), and a fixed
+vector of evidence from the rules (per-label hit strength, suppressed hits, cues) and the shape of
+the message (shouting, exclamation, quotes). Entities become placeholders so that names, handles
+and links do not steer the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+import numpy as np
+
+from triage.engine.analysis import Analysis
+from triage.engine.labels import LABELS
+
+CUES: Final = ("specific", "role", "second_person", "recipient", "group", "violence_emoji")
+EVIDENCE_FEATURES: Final[tuple[str, ...]] = (
+    *(f"rule:{label}:{kind}" for label in LABELS for kind in ("max", "count", "suppressed")),
+    *(f"cue:{cue}" for cue in CUES),
+    "shape:caps",
+    "shape:exclaim",
+    "shape:question",
+    "shape:quote",
+    "shape:length",
+    "shape:emoji",
+)
+FEATURES_VERSION: Final = "features.v1"
+
+_PLACEHOLDERS: Final = {"url": " _url_ ", "email": " _email_ ", "mention": " _user_ ", "hashtag": None}
+_INDEX: Final = {name: i for i, name in enumerate(EVIDENCE_FEATURES)}
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+_QUOTE = re.compile("[\"'«»“”„‘’]")
+
+
+def char_view(analysis: Analysis) -> str:
+    """The normalised text with entities replaced by placeholders."""
+    normalized = analysis.normalized
+    assert normalized is not None
+    text, pieces, position = normalized.text, [], 0
+    for entity in normalized.entities:
+        placeholder = _PLACEHOLDERS.get(entity.kind)
+        if placeholder is None:
+            continue
+        pieces.append(text[position : entity.start])
+        pieces.append(placeholder)
+        position = entity.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def word_view(analysis: Analysis) -> str:
+    """Lemmas separated by spaces, with entities and numbers as placeholders."""
+    doc = analysis.doc
+    assert doc is not None
+    words = []
+    for token in doc:
+        if token.is_space:
+            continue
+        text = token.text
+        if text.startswith("@") and len(text) > 1:
+            words.append("_user_")
+        elif token.like_url:
+            words.append("_url_")
+        elif token.like_email:
+            words.append("_email_")
+        elif token.like_num:
+            words.append("_num_")
+        else:
+            words.append(token.lemma_ or text)
+    return " ".join(words)
+
+
+def evidence_vector(analysis: Analysis) -> np.ndarray:
+    vector = np.zeros(len(EVIDENCE_FEATURES), dtype=np.float64)
+    counts: dict[str, int] = {}
+    for hit in analysis.hits:
+        if hit.label.startswith("cue:"):
+            key = hit.label
+            counts[key] = counts.get(key, 0) + 1
+        elif hit.active:
+            vector[_INDEX[f"rule:{hit.label}:max"]] = max(vector[_INDEX[f"rule:{hit.label}:max"]], hit.weight)
+            counts[f"rule:{hit.label}:count"] = counts.get(f"rule:{hit.label}:count", 0) + 1
+        else:
+            counts[f"rule:{hit.label}:suppressed"] = counts.get(f"rule:{hit.label}:suppressed", 0) + 1
+    for key, count in counts.items():
+        index = _INDEX.get(key)
+        if index is not None:
+            vector[index] = math.log1p(count)
+    original = analysis.original
+    letters = [char for char in original if char.isalpha()]
+    if len(letters) >= 8:
+        vector[_INDEX["shape:caps"]] = sum(char.isupper() for char in letters) / len(letters)
+    vector[_INDEX["shape:exclaim"]] = min(original.count("!"), 5) / 5
+    vector[_INDEX["shape:question"]] = float("?" in original)
+    vector[_INDEX["shape:quote"]] = float(bool(_QUOTE.search(original)))
+    vector[_INDEX["shape:length"]] = math.log1p(len(original)) / 10
+    vector[_INDEX["shape:emoji"]] = float(bool(_EMOJI.search(original)))
+    return vector

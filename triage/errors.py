@@ -1,0 +1,68 @@
+"""One error hierarchy with stable codes. The service renders it as JSON, the CLI as a message."""
+
+from __future__ import annotations
+
+
+class TriageError(Exception):
+    """Base of every error the project raises on purpose. `code` is stable; `status` is the HTTP status."""
+
+    code = "triage_error"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(TriageError):
+    code = "invalid_input"
+    status = 422
+
+
+class ModelError(TriageError):
+    """A model folder is missing, incomplete or incompatible."""
+
+    code = "model_error"
+    status = 500
+
+
+class NotFound(TriageError):
+    code = "not_found"
+    status = 404
+
+
+class Unauthorized(TriageError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(TriageError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(TriageError):
+    code = "conflict"
+    status = 409
+
+
+class PayloadTooLarge(TriageError):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(TriageError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+class DatabaseNotMigrated(TriageError):
+    """The database schema is missing or older than this code; `triage db upgrade` fixes it."""
+
+    code = "database_not_migrated"
+    status = 503
+
+
+class OcrUnavailable(TriageError):
+    code = "ocr_unavailable"
+    status = 503
