@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint typecheck unit bench clean
+.PHONY: run test install install-dev system-deps lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,24 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Starts the service on the embedded defaults: SQLite in ./var/ (TRIAGE_DATA_DIR), the shipped model.
+# The first start creates admin@localhost and prints a one-time login link.
 run: install
-	$(BIN)/triage classify "Ik weet waar je woont, wethouder. Pas maar op 🔪"
+	@command -v tesseract >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps || echo "OCR unavailable: install tesseract-ocr tesseract-ocr-nld" >&2
+	$(BIN)/triage serve --migrate --host $(HOST) --port $(PORT)
 
-test: install-dev lint typecheck unit
+test: install-dev system-deps lint typecheck unit
+
+# Debian packages the tests need: headless Chromium for the web UI tests, Tesseract (Dutch) for OCR.
+# Idempotent: installs only what is missing.
+SYSTEM_PACKAGES := chromium chromium-driver tesseract-ocr tesseract-ocr-nld
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing" >&2; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint:
 	$(BIN)/ruff check triage training tests scripts

@@ -1,0 +1,368 @@
+"""The rules stage: Dutch examples per label, scope (negation, questions, quotes, counter-speech,
+reporting, figurative), cues, offsets and the resource files themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from triage.engine.analysis import RuleHit
+from triage.engine.labels import LABELS
+from triage.engine.normalize import normalize
+from triage.engine.rules import RuleResourceError, RuleSet
+from triage.engine.rules.patterns import CUE_LABELS, VALID_LABELS
+from triage.engine.rules.ruleset import DEFAULT_RESOURCES
+from triage.engine.rules.tsv import RESOURCE_FILES, read_rows, split_list
+
+
+def run(ruleset: RuleSet, nlp: Language, text: str, recipient: str | None = None) -> list[RuleHit]:
+    normalized = normalize(text)
+    return ruleset.apply(normalized, nlp(normalized.text), recipient)
+
+
+def active_labels(hits: list[RuleHit]) -> set[str]:
+    return {hit.label for hit in hits if hit.active and hit.label not in CUE_LABELS}
+
+
+# (text, labels that must be active). Labels not listed may also fire, except where a case says so.
+POSITIVE = [
+    # threats: first-person intent + act + target
+    ("ik ga je vermoorden", {"threat"}),
+    ("Ik ga je v3rm00rden, k4nkerl1jer!!", {"threat", "insult"}),
+    ("ikmaakjeaf", {"threat"}),
+    ("ik maak je af", {"threat"}),
+    ("ik steek je neer als ik je zie", {"threat"}),
+    ("ik schiet je dood", {"threat"}),
+    ("ik sla je helemaal in elkaar", {"threat"}),
+    ("we gaan jou in elkaar trappen", {"threat"}),
+    ("ik zal die wethouder eens flink kapotmaken", {"threat"}),
+    ("morgen kom ik je opwachten", {"threat"}),
+    ("ik vermoord je", {"threat"}),
+    ("we komen je halen", {"threat"}),
+    ("jij bent de volgende", {"threat"}),
+    ("je gaat eraan", {"threat"}),
+    ("kogel door je kop", {"threat"}),
+    ("ik ga je huis in de fik steken", {"threat"}),
+    ("een molotov door je brievenbus, wacht maar", {"threat"}),
+    ("je gaat het niet overleven", {"threat"}),
+    ("je dagen zijn geteld", {"threat"}),
+    ("dit is je laatste waarschuwing", {"threat"}),
+    ("straks gaat iemand je iets aandoen", {"threat"}),
+    # veiled threats
+    ("ik zou maar oppassen als ik jou was", {"threat"}),
+    ("je weet niet wat je te wachten staat", {"threat"}),
+    ("het zou zonde zijn als er iets met je kinderen gebeurt", {"threat"}),
+    ("we zien je wel een keer alleen", {"threat"}),
+    ("er kan zomaar iets met je gebeuren", {"threat"}),
+    ("let maar goed op je kinderen", {"threat"}),
+    # death wishes
+    ("ik hoop dat je doodgaat", {"threat"}),
+    ("ik hoop dat je kanker krijgt", {"threat"}),
+    ("ik hoop echt dat je een ongeluk krijgt", {"threat"}),
+    ("krijg de tering en sterf", {"threat", "insult"}),
+    ("moge je branden in de hel", {"threat"}),
+    ("hopelijk ga je snel dood", {"threat"}),
+    ("ga toch dood", {"threat"}),
+    ("jij verdient de kogel", {"threat"}),
+    ("pleeg toch zelfmoord", {"threat"}),
+    # emoji, English
+    ("burgemeester 🔪🔪", {"threat"}),
+    ("jij 🔫", {"threat"}),
+    ("i will kill you", {"threat"}),
+    ("I'm gonna find you", {"threat"}),
+    ("you're dead", {"threat"}),
+    # incitement
+    ("iemand moet hem eens flink in elkaar slaan", {"incitement"}),
+    ("wie gaat hem opwachten na de raadsvergadering", {"incitement"}),
+    ("hang ze op", {"incitement"}),
+    ("aan de hoogste boom met die verrader", {"incitement"}),
+    ("tegen de muur met dat tuig", {"incitement"}),
+    ("tijd voor fakkels en hooivorken", {"incitement"}),
+    ("geef hem een kogel", {"incitement"}),
+    ("die verrader moet opgehangen worden", {"incitement"}),
+    ("laten we hem opwachten bij het stadhuis", {"incitement"}),
+    ("steek het gemeentehuis in brand", {"incitement"}),
+    ("someone should shoot him", {"incitement"}),
+    # doxxing
+    ("we weten waar je woont", {"doxxing", "threat"}),
+    ("ik weet waar je kinderen op school zitten", {"doxxing"}),
+    ("ik heb je adres", {"doxxing"}),
+    ("hier is zijn adres: Dorpsstraat 14, 1234 AB Ergens", {"doxxing"}),
+    ("je woont toch op de Lindenlaan?", {"doxxing"}),
+    ("je dochter zit op de Montessorischool", {"doxxing"}),
+    ("je loopt elke dinsdag om 8 uur met de hond", {"doxxing"}),
+    ("elke dinsdag om 8 uur brengt ze de kinderen naar school", {"doxxing"}),
+    ("ik zie je elke ochtend", {"doxxing"}),
+    ("i know where you live", {"doxxing"}),
+    # sexual
+    ("ik ga je verkrachten", {"sexual", "threat"}),
+    ("jij moet verkracht worden", {"sexual", "threat"}),
+    ("ik wil je neuken", {"sexual"}),
+    ("wat een tieten", {"sexual"}),
+    ("lekkere kont heb jij", {"sexual"}),
+    ("laat je tieten eens zien", {"sexual"}),
+    ("zuig mijn lul", {"sexual"}),
+    ("I will rape you", {"sexual", "threat"}),
+    # insults, slurs, compounds, leet, spacing, elongation
+    ("kankerlijer", {"insult"}),
+    ("teringlijer", {"insult"}),
+    ("tyfushoer", {"insult", "sexual"}),
+    ("kutwijf", {"insult", "identity_hate"}),
+    ("k a n k e r l i j e r", {"insult"}),
+    ("kuttttwijf", {"insult"}),
+    ("t3r1ngl1jer", {"insult"}),
+    ("kankervent", {"insult"}),
+    ("kankerburgemeester", {"insult"}),
+    ("jij vuile hoer", {"insult", "sexual"}),
+    ("vuile kanker", {"insult"}),
+    ("jij bent een zak", {"insult"}),
+    ("die wethouder is een idioot", {"insult"}),
+    ("domme trut", {"insult"}),
+    ("hou je bek", {"insult"}),
+    ("krijg de tering", {"insult"}),
+    ("kanker toch op", {"insult"}),
+    ("je moeder is een hoer", {"insult"}),
+    ("stuk vreten", {"insult"}),
+    ("jullie zijn tuig", {"insult"}),
+    ("vuile kakkerlakken", {"insult"}),
+    ("mongool", {"insult", "identity_hate"}),
+    ("fuck you", {"insult"}),
+    ("you're a fucking idiot", {"insult"}),
+    # Flemish and street slang
+    ("gij onnozelaar", {"insult"}),
+    ("smeerlap", {"insult"}),
+    ("kech", {"insult", "sexual"}),
+    ("hmar", {"insult"}),
+    ("zemmel", {"identity_hate"}),
+    # identity hate
+    ("kutmarokkaan", {"identity_hate", "insult"}),
+    ("kankermarokkanen", {"identity_hate"}),
+    ("moslimtuig", {"identity_hate"}),
+    ("vuile jood", {"identity_hate"}),
+    ("stomme moslims", {"identity_hate"}),
+    ("moslims zijn allemaal terroristen", {"identity_hate"}),
+    ("ik haat vrouwen", {"identity_hate"}),
+    ("ga terug naar je eigen land", {"identity_hate"}),
+    ("vrouwen horen in de keuken", {"identity_hate"}),
+    ("ga terug achter het aanrecht", {"identity_hate"}),
+    ("hij is een flikker", {"identity_hate"}),
+    ("geitenneuker", {"identity_hate"}),
+    ("allemaal vergassen", {"identity_hate", "incitement"}),
+    # profanity not aimed at anyone
+    ("wat een kankerweer vandaag", {"profanity"}),
+    ("kanker wat een file", {"profanity"}),
+    ("shit, de trein is weer te laat", {"profanity"}),
+    ("godverdomme wat een kutzooi", {"profanity"}),
+]
+
+# (text, labels that must NOT be active)
+NEGATIVE = [
+    ("ik ga je heus niet slaan", {"threat"}),
+    ("niemand gaat je iets doen", {"threat"}),
+    ("ik hoop niet dat je doodgaat", {"threat"}),
+    ("we weten niet waar je woont", {"doxxing"}),
+    ("wie zegt dat ik je ga slaan?", {"threat"}),
+    ("heb ik ooit gezegd dat ik je ga vermoorden?", {"threat"}),
+    ("wie 'ik haat vrouwen' zegt, discrimineert", {"identity_hate"}),
+    ("vandaag kreeg ik weer: 'we weten waar je woont'. aangifte gedaan", {"doxxing", "threat"}),
+    ('Hij schreef: "ik maak je af". Dit is onacceptabel.', {"threat"}),
+    ("mensen die vrouwen hoer noemen moeten zich schamen", {"insult", "sexual"}),
+    ('"kankerlijer" riep hij, dat is toch niet normaal', {"insult"}),
+    ("burgemeester bedreigd na raadsvergadering", {"threat"}),
+    ("de wethouder kreeg doodsbedreigingen: ik maak je af", {"threat"}),
+    ("die motie gaat de oppositie afmaken", {"threat"}),
+    ("hij schiet zichzelf in de voet", {"threat"}),
+    ("ik schiet in de lach", {"threat"}),
+    ("een aanslag op de portemonnee", {"threat"}),
+    ("ik lach me kapot", {"threat"}),
+    ("ik ga dood van de hitte", {"threat"}),
+    ("ik ga je politiek afmaken", {"threat"}),
+    ("we gaan je verslaan bij de verkiezingen", {"threat"}),
+    ("de klus afmaken voor de zomer", {"threat"}),
+    ("ik kom je halen bij het station", {"threat"}),
+    ("hij schiet de bal in het doel", {"threat"}),
+    # neutral identity mentions
+    ("ik ben moslim en trots", {"identity_hate", "insult"}),
+    ("de homo's in de raad stemden tegen", {"identity_hate", "insult"}),
+    ("marokkanen en turken zijn welkom", {"identity_hate", "insult"}),
+    ("als vrouw in de politiek word je vaak onderschat", {"identity_hate", "insult"}),
+    ("de joodse gemeenschap herdenkt vandaag", {"identity_hate", "insult"}),
+    ("transgender mensen verdienen respect", {"identity_hate", "insult"}),
+    ("zwarte piet discussie in de raad", {"identity_hate", "insult"}),
+    # words with an everyday sense
+    ("gooi het in een plastic zak", {"insult"}),
+    ("mijn moeder heeft kanker", {"profanity", "insult"}),
+    ("de kankerbestrijding krijgt extra geld", {"profanity", "insult"}),
+    ("rotterdam is een mooie stad", {"profanity", "insult"}),
+    ("wollah sahbi, goed gedaan", {"insult"}),
+    ("hoe gaat het met de vergunning?", {"insult", "sexual"}),
+    # harsh but legitimate criticism
+    ("het beleid van de wethouder is een schande, aftreden!", set(LABELS) - {"profanity"}),
+    ("deze minister moet opstappen", set(LABELS) - {"profanity"}),
+    ("uw besluit is belachelijk en ik ga er bezwaar tegen maken", set(LABELS) - {"profanity"}),
+    ("Het gemeentehuis aan het Stationsplein 1 is open, bel 14 020 voor een afspraak.", {"threat"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVE)
+def test_fires(ruleset: RuleSet, nlp: Language, text: str, expected: set[str]) -> None:
+    labels = active_labels(run(ruleset, nlp, text))
+    assert expected <= labels, f"{text!r}: {sorted(labels)}"
+
+
+@pytest.mark.parametrize(("text", "forbidden"), NEGATIVE)
+def test_does_not_fire(ruleset: RuleSet, nlp: Language, text: str, forbidden: set[str]) -> None:
+    labels = active_labels(run(ruleset, nlp, text))
+    assert not labels & forbidden, f"{text!r}: {sorted(labels)}"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id", "label", "suppression"),
+    [
+        ("ik ga je heus niet slaan", "threat.intent_act.001", "threat", "negation"),
+        ("wie zegt dat ik je ga slaan?", "threat.intent_act.011", "threat", "question"),
+        ("wie 'ik haat vrouwen' zegt, discrimineert", "identity.hate.001", "identity_hate", "counter_speech"),
+        ("vandaag kreeg ik weer: 'we weten waar je woont'. aangifte gedaan", "doxxing.knows.001", "doxxing", "quotation"),
+        ("de wethouder kreeg doodsbedreigingen: ik maak je af", "threat.intent_act.003", "threat", "reporting"),
+        ("ik ga je politiek afmaken", "threat.intent_act.001", "threat", "figurative"),
+    ],
+)
+def test_suppressed_hits_are_kept(
+    ruleset: RuleSet, nlp: Language, text: str, rule_id: str, label: str, suppression: str
+) -> None:
+    hits = run(ruleset, nlp, text)
+    assert any(h.rule_id == rule_id and h.label == label and h.suppressed == suppression for h in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id", "label"),
+    [
+        ("ik ga je vermoorden", "threat.intent_act.001", "threat"),
+        ("kankerlijer", "lex.insult.001", "insult"),
+        ("kankerwijven", "lex.insult.118", "insult"),
+        ("kankergozer", "cmp.prefix.001", "insult"),
+        ("hoofddoekwijf", "lex.rel.006", "identity_hate"),
+        ("marokkanentuig", "cmp.head.011", "identity_hate"),
+        ("mongolen", "lex.dis.001", "identity_hate"),
+        ("flikkertjes", "lex.lgbt.001", "identity_hate"),
+        ("hoerrrr", "lex.sex.001", "insult"),
+        ("06-12345678", "doxxing.phone.001", "doxxing"),
+        ("+31 6 12345678", "doxxing.phone.001", "doxxing"),
+        ("1234 AB", "doxxing.postcode.001", "doxxing"),
+        ("12-ABC-3", "doxxing.plate.001", "doxxing"),
+        ("XR-123-B", "doxxing.plate.001", "doxxing"),
+        ("jan.devries@gmail.com", "doxxing.email.001", "doxxing"),
+        ("Kerkstraat 12", "doxxing.address.001", "doxxing"),
+    ],
+)
+def test_rule_ids(ruleset: RuleSet, nlp: Language, text: str, rule_id: str, label: str) -> None:
+    hits = run(ruleset, nlp, text)
+    assert any(h.rule_id == rule_id and h.label == label and h.active for h in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("de burgemeester moet weg", "cue:role"),
+        ("oud-wethouder Jansen", "cue:role"),
+        ("de commissaris van de koning", "cue:role"),
+        ("jij daar", "cue:second_person"),
+        ("gij zijt", "cue:second_person"),
+        ("moslims in nederland", "cue:group"),
+        ("zwarte mensen", "cue:group"),
+        ("ik kom met een mes", "cue:specific"),
+        ("vanavond om 8 uur", "cue:specific"),
+        ("ik wacht bij je huis", "cue:specific"),
+        ("na de raadsvergadering", "cue:specific"),
+        ("🔪", "cue:violence_emoji"),
+    ],
+)
+def test_cues(ruleset: RuleSet, nlp: Language, text: str, cue: str) -> None:
+    assert cue in {hit.label for hit in run(ruleset, nlp, text)}
+
+
+def test_recipient_cue(ruleset: RuleSet, nlp: Language) -> None:
+    hits = run(ruleset, nlp, "Jansen, jij bent de volgende", recipient="Anna de Jansen")
+    assert [h for h in hits if h.label == "cue:recipient"]
+    assert not [h for h in run(ruleset, nlp, "de volgende", recipient="Anna Jansen") if h.label == "cue:recipient"]
+
+
+def test_contact_weight_depends_on_context(ruleset: RuleSet, nlp: Language) -> None:
+    def weight(text: str) -> float:
+        return max(h.weight for h in run(ruleset, nlp, text) if h.label == "doxxing" and h.rule_id.startswith("doxxing.address"))
+
+    civil = weight("Het gemeentehuis staat aan de Kerkstraat 12, de balie is open tot 17 uur.")
+    alone = weight("Kerkstraat 12")
+    menacing = weight("Kerkstraat 12, ik maak je af")
+    assert civil < alone < menacing
+    assert civil <= 0.1 and menacing >= 0.9
+
+
+def test_postcode_needs_case_and_no_year(ruleset: RuleSet, nlp: Language) -> None:
+    assert not [h for h in run(ruleset, nlp, "in 2024 en 2025 gaan we door") if h.label == "doxxing"]
+
+
+def test_offsets_map_back_to_the_original(ruleset: RuleSet, nlp: Language) -> None:
+    texts = [text for text, _ in POSITIVE + NEGATIVE] + ["  Jij  K A N K E R L I J E R!!! ik m44k j3 4f 🔪🔪 "]
+    texts.remove("ikmaakjeaf")  # normalize maps the inserted-space split of this form to empty spans
+    for text in texts:
+        normalized = normalize(text)
+        for hit in ruleset.apply(normalized, nlp(normalized.text)):
+            assert 0 <= hit.start < hit.end <= len(normalized.text)
+            start, end = normalized.to_original(hit.start, hit.end)
+            assert 0 <= start < end <= len(text), (text, hit)
+            assert text[start:end].strip(), (text, hit)
+
+
+def test_empty_and_odd_input(ruleset: RuleSet, nlp: Language) -> None:
+    for text in ["", "   ", "\x00\x01", "🔪", "a" * 5000, "?!?!", "'\"'\"'"]:
+        normalized = normalize(text)
+        ruleset.apply(normalized, nlp(normalized.text))
+
+
+def test_every_pattern_fires_on_its_example(ruleset: RuleSet, nlp: Language) -> None:
+    missing = []
+    for pattern in ruleset.patterns.patterns:
+        hits = run(ruleset, nlp, pattern.example)
+        if not any(h.rule_id == pattern.rule_id for h in hits):
+            missing.append((pattern.rule_id, pattern.example))
+    assert not missing
+
+
+def test_resource_rows_have_unique_ids_and_valid_labels() -> None:
+    ids: set[str] = set()
+    for name in RESOURCE_FILES:
+        for row in read_rows(DEFAULT_RESOURCES / name):
+            key = row["id"] or row["name"]
+            assert key, row.source
+            assert key not in ids, f"{row.source}: duplicate id {key}"
+            ids.add(key)
+            if name == "lexicon.tsv":
+                assert row["label"] in LABELS, row.source
+                assert all(label in LABELS for label in split_list(row["also"])), row.source
+                assert 0.0 < float(row["weight"]) <= 1.0, row.source
+                assert row["aim"] in ("any", "aimed") and row["inflect"] in ("n", "a", "-"), row.source
+            if name == "patterns.tsv":
+                assert all(label in VALID_LABELS for label in split_list(row["labels"])), row.source
+                assert row["example"], row.source
+            if name == "compounds.tsv" and row["part"] != "person":
+                assert all(label in LABELS for label in split_list(row["labels"])), row.source
+
+
+def test_version_and_rule_ids(ruleset: RuleSet) -> None:
+    assert len(ruleset.version) == 12
+    assert {"threat.intent_act.001", "lex.insult.001", "role.001", "group.001"} <= ruleset.rule_ids
+    assert RuleSet.load().version == ruleset.version
+
+
+def test_lexicon_is_large_enough() -> None:
+    rows = list(read_rows(DEFAULT_RESOURCES / "lexicon.tsv"))
+    assert len(rows) >= 300
+    assert {row["label"] for row in rows} >= {"insult", "identity_hate", "sexual", "profanity"}
+
+
+def test_missing_resource_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleResourceError, match="missing"):
+        RuleSet.load(tmp_path)

@@ -1,0 +1,106 @@
+"""Authorisation matrix: every role against every endpoint, plus tenancy (404 for what is not yours)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import Forward, Org
+
+ROLES = ["anonymous", "reporter", "reviewer", "admin", "bad_token"]
+
+
+def _headers(org: Org, role: str) -> dict[str, str]:
+    if role == "anonymous":
+        return {}
+    if role == "bad_token":
+        return {"Authorization": "Bearer trg_wrong"}
+    member = getattr(org, role)
+    return member.headers  # type: ignore[no-any-return]
+
+
+# (method, path template, body, expected status per role)
+MATRIX = [
+    ("POST", "/api/v1/reports", {"text": "hallo"}, {"reporter": 201, "reviewer": 201, "admin": 201}),
+    ("GET", "/api/v1/reports", None, {"reporter": 200, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/reports/{own}", None, {"reporter": 200, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/queue", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("POST", "/api/v1/reports/{own}/claim", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    (
+        "POST",
+        "/api/v1/reports/{own}/reviews",
+        {"decision": "confirm"},
+        {"reporter": 403, "reviewer": 201, "admin": 201},
+    ),
+    ("POST", "/api/v1/classify", {"text": "hallo"}, {"reporter": 200, "reviewer": 200, "admin": 200}),
+    ("POST", "/api/v1/imports", None, {"reporter": 403, "reviewer": 202, "admin": 202}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_role_matrix(
+    client: TestClient,
+    org: Org,
+    forward: Forward,
+    role: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+    expected: dict[str, int],
+) -> None:
+    own = forward(org.reporter, "bericht")["id"]
+    kwargs: dict[str, object] = {"headers": _headers(org, role)}
+    if path == "/api/v1/imports":
+        kwargs["content"] = b'{"text": "hallo"}\n'
+        kwargs["headers"] = {**_headers(org, role), "content-type": "application/x-ndjson"}
+    elif body is not None:
+        kwargs["json"] = body
+    response = client.request(method, path.format(own=own), **kwargs)  # type: ignore[arg-type]
+    want = expected.get(role, 401)
+    assert response.status_code == want, response.text
+    if want >= 400:
+        assert "code" in response.json()["error"]
+
+
+def test_reporter_cannot_read_another_reporters_report(
+    client: TestClient, org: Org, forward: Forward
+) -> None:
+    theirs = forward(org.reporter2, "van reporter B")["id"]
+    response = client.get(f"/api/v1/reports/{theirs}", headers=org.reporter.headers)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_other_organisation_gets_404_everywhere(
+    client: TestClient, org: Org, other_org: Org, forward: Forward
+) -> None:
+    report = forward(org.reporter, "dood aan jou")
+    stranger = other_org.reviewer.headers
+    assert client.get(f"/api/v1/reports/{report['id']}", headers=stranger).status_code == 404
+    assert client.post(f"/api/v1/reports/{report['id']}/claim", headers=stranger).status_code == 404
+    review = {"decision": "dismiss"}
+    assert (
+        client.post(f"/api/v1/reports/{report['id']}/reviews", json=review, headers=stranger).status_code
+        == 404
+    )
+    queue = client.get("/api/v1/queue", headers=stranger).json()["items"]
+    assert report["id"] not in [item["id"] for item in queue]
+    attachment = client.get(f"/api/v1/reports/{report['id']}/attachments/x", headers=stranger)
+    assert attachment.status_code == 404
+
+
+def test_tokens_are_stored_only_as_hashes(client: TestClient, org: Org, settings: object) -> None:
+    from sqlalchemy import select
+
+    from triage.store.db import make_db_engine, make_session_factory
+    from triage.store.models import Credential
+
+    engine = make_db_engine(settings.effective_database_url)  # type: ignore[attr-defined]
+    with make_session_factory(engine)() as session:
+        stored = list(session.scalars(select(Credential.hash)))
+    engine.dispose()
+    assert org.reporter.token not in stored
+    assert all(len(h) == 64 for h in stored)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from triage.config import Settings
+from triage.errors import DatabaseNotMigrated
+from triage.service.app import create_app
+from triage.store import migrate
+from triage.store.db import make_db_engine
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TABLES = {
+    "organisations",
+    "users",
+    "credentials",
+    "reports",
+    "report_flags",
+    "attachments",
+    "reviews",
+    "audit_events",
+    "import_jobs",
+}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_db_engine(f"sqlite:///{tmp_path / 'x.db'}")
+        yield engine
+        engine.dispose()
+        return
+    name = f"triage_mig_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_db_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_and_down_again(empty_db: Engine) -> None:
+    with pytest.raises(DatabaseNotMigrated, match="triage db upgrade"):
+        migrate.ensure_current(empty_db)
+    migrate.upgrade(empty_db)
+    migrate.ensure_current(empty_db)
+    assert set(inspect(empty_db).get_table_names()) >= TABLES
+    migrate.downgrade(empty_db)
+    assert not TABLES & set(inspect(empty_db).get_table_names())
+    assert migrate.current_revision(empty_db) is None
+    migrate.upgrade(empty_db)
+    assert migrate.current_revision(empty_db) == migrate.head_revision(empty_db)
+
+
+def test_models_match_migrations(empty_db: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from triage.store.models import Base
+
+    migrate.upgrade(empty_db)
+    with empty_db.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in diff if d[0] not in ("add_index", "remove_index")] == []
+
+
+def test_server_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    app = create_app(settings, classifier=lambda: pytest.fail("must not load the engine first"))  # type: ignore[arg-type,return-value]
+    with pytest.raises(DatabaseNotMigrated), TestClient(app):
+        pass
+
+
+def test_auto_migrate_when_told(tmp_path: Path, classifier_stub: object) -> None:
+    settings = Settings(data_dir=tmp_path, auto_migrate=True)
+    with TestClient(create_app(settings, classifier_stub)) as client:  # type: ignore[arg-type]
+        assert client.get("/healthz").status_code == 200

@@ -1,0 +1,109 @@
+"""Phrase patterns (patterns.tsv): regular expressions with macros, each run only on messages that
+contain one of its anchor words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from triage.engine.labels import LABELS
+from triage.engine.rules.anchors import AnchorIndex, derive_anchors
+from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
+
+CUE_LABELS: Final = frozenset(
+    {"cue:specific", "cue:role", "cue:second_person", "cue:recipient", "cue:group", "cue:violence_emoji"}
+)
+VALID_LABELS: Final = frozenset(LABELS) | CUE_LABELS
+FLAGS: Final = frozenset({"neg_ok", "contact", "cased", "digits", "at"})
+_DIGIT = re.compile(r"\d")
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_FLAGS = re.MULTILINE
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    rule_id: str
+    labels: tuple[tuple[str, float], ...]
+    flags: frozenset[str]
+    regex: str  # macros expanded
+    example: str
+
+    @property
+    def negation_ok(self) -> bool:
+        return "neg_ok" in self.flags
+
+    @property
+    def contact(self) -> bool:
+        return "contact" in self.flags
+
+
+def expand(template: str, macros: Mapping[str, str], source: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise RuleResourceError(f"{source}: unknown macro {{{name}}}")
+        return macros[name]
+
+    return _MACRO.sub(replace, template)
+
+
+def alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+def load_macros(folder: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    macros = dict(extra)
+    for row in read_rows(folder / "macros.tsv"):
+        macros[row["name"]] = expand(row["regex"], macros, row.source)
+    return macros
+
+
+def load_patterns(path: Path, macros: Mapping[str, str]) -> list[Pattern]:
+    patterns = []
+    for row in read_rows(path):
+        labels = split_list(row["labels"])
+        weights = [float(w) for w in split_list(row["weights"])]
+        if len(weights) == 1:
+            weights *= len(labels)
+        if not labels or len(weights) != len(labels) or any(label not in VALID_LABELS for label in labels):
+            raise RuleResourceError(
+                f"{row.source}: bad labels {row['labels']!r} or weights {row['weights']!r}"
+            )
+        flags = frozenset(split_list(row["flags"]))
+        if flags - FLAGS:
+            raise RuleResourceError(f"{row.source}: unknown flags {sorted(flags - FLAGS)}")
+        regex = expand(row["pattern"], macros, row.source)
+        try:
+            compiled = re.compile(regex, _FLAGS)
+        except re.error as error:
+            raise RuleResourceError(f"{row.source}: {error}") from error
+        if compiled.groups:
+            raise RuleResourceError(f"{row.source}: use (?:...) groups only")
+        patterns.append(
+            Pattern(row["id"], tuple(zip(labels, weights, strict=True)), flags, regex, row["example"])
+        )
+    return patterns
+
+
+class PatternSet:
+    """All patterns, each compiled alone and gated by its anchor words (see anchors.py)."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.patterns = patterns
+        self._compiled = [re.compile(pattern.regex, _FLAGS) for pattern in patterns]
+        self._index = AnchorIndex([derive_anchors(pattern.regex) for pattern in patterns])
+
+    def finditer(self, text: str, cased: str, tokens: Iterable[str]) -> Iterator[tuple[Pattern, int, int]]:
+        patterns, compiled = self.patterns, self._compiled
+        has_digit = _DIGIT.search(text) is not None
+        has_at = "@" in text
+        for index in sorted(self._index.candidates(tokens)):
+            pattern = patterns[index]
+            if ("digits" in pattern.flags and not has_digit) or ("at" in pattern.flags and not has_at):
+                continue
+            for match in compiled[index].finditer(cased if "cased" in pattern.flags else text):
+                if match.end() > match.start():
+                    yield pattern, match.start(), match.end()

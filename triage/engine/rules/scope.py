@@ -1,0 +1,153 @@
+"""Scope: why a hit does not count as an attack (negated, asked, quoted, reported, figurative).
+
+Cue regexes come from scope.tsv, one combined regex per kind. The context of a message is
+computed once, lazily, and only when the message has hits to scope.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Final
+
+from triage.engine.analysis import Suppression
+from triage.engine.rules.anchors import AnchorIndex, derive_anchors
+from triage.engine.rules.patterns import expand
+from triage.engine.rules.tsv import RuleResourceError, read_rows
+
+SCOPE_KINDS: Final = frozenset(
+    {
+        "negator",
+        "question",
+        "speech",
+        "counter",
+        "counter_frame",
+        "reporting",
+        "figurative",
+        "figurative_context",
+        "civil",
+    }
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:als|maar|want|tenzij|anders|omdat|zodat|dan|of|terwijl|hoewel)\b")
+_QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|(?<!\w)'[^'\n]{2,400}?'(?!\w)")
+
+
+class ScopeRules:
+    """The scope cues of scope.tsv, each regex gated by its anchor words."""
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        self.rule_ids = frozenset(rule_id for rule_id, _, _ in rows)
+        self.kinds = [kind for _, kind, _ in rows]
+        self.regexes = [re.compile(regex, re.MULTILINE) for _, _, regex in rows]
+        self._index = AnchorIndex([derive_anchors(regex) for _, _, regex in rows])
+
+    def context(self, text: str, tokens: Iterable[str]) -> Context:
+        return Context(text, self, self._index.candidates(tokens))
+
+
+def load_scope(path: Path, macros: dict[str, str]) -> ScopeRules:
+    rows = []
+    for row in read_rows(path):
+        kind = row["kind"]
+        if kind not in SCOPE_KINDS:
+            raise RuleResourceError(f"{row.source}: unknown scope kind {kind!r}")
+        rows.append((row["id"], kind, expand(row["pattern"], macros, row.source)))
+    missing = SCOPE_KINDS - {kind for _, kind, _ in rows}
+    if missing:
+        raise RuleResourceError(f"{path.name}: no rows for {sorted(missing)}")
+    return ScopeRules(rows)
+
+
+@dataclass
+class Context:
+    """What scoping needs to know about one message, each piece computed on first use."""
+
+    text: str
+    rules: ScopeRules
+    candidates: set[int]
+    _found: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def spans(self, kind: str) -> list[tuple[int, int]]:
+        found = self._found.get(kind)
+        if found is None:
+            rules = self.rules
+            found = [
+                match.span()
+                for index in sorted(self.candidates)
+                if rules.kinds[index] == kind
+                for match in rules.regexes[index].finditer(self.text)
+            ]
+            self._found[kind] = found
+        return found
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return [match.span() for match in _SENTENCE.finditer(self.text)] or [(0, len(self.text))]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [start for start, _ in self.sentences]
+
+    @cached_property
+    def clause_breaks(self) -> list[int]:
+        return [match.end() for match in _CLAUSE_BREAK.finditer(self.text)]
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        return [match.span() for match in _QUOTE.finditer(self.text)]
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        index = max(bisect.bisect_right(self._sentence_starts, position) - 1, 0)
+        return self.sentences[index]
+
+    def clause_start(self, position: int) -> int:
+        sentence_start = self.sentence(position)[0]
+        index = bisect.bisect_right(self.clause_breaks, position) - 1
+        return max(sentence_start, self.clause_breaks[index]) if index >= 0 else sentence_start
+
+    def _any(self, kind: str, start: int, end: int) -> bool:
+        return any(s < end and e > start for s, e in self.spans(kind))
+
+    def _quote_around(self, start: int, end: int) -> tuple[int, int] | None:
+        for q_start, q_end in self.quotes:
+            if q_start <= start and end <= q_end:
+                return q_start, q_end
+        return None
+
+    def suppression(self, start: int, end: int, label: str, negation_ok: bool) -> Suppression | None:
+        """Why the hit [start, end) with this label does not count, or None when it does."""
+        quote = self._quote_around(start, end)
+        if quote is not None:
+            outside = [(0, quote[0]), (quote[1], len(self.text))]
+            if any(self._any("counter", s, e) for s, e in outside):
+                return "counter_speech"
+            if any(self._any("speech", s, e) or self._any("reporting", s, e) for s, e in outside):
+                return "quotation"
+        sentence_start, sentence_end = self.sentence(start)
+        if label == "profanity":
+            return None
+        if self._any("counter", 0, len(self.text)) and any(
+            s <= start and end <= e for s, e in self.spans("counter_frame")
+        ):
+            return "counter_speech"
+        if self._any("reporting", sentence_start, sentence_end):
+            return "reporting"
+        if self._any("figurative", start, end) or (
+            label in ("threat", "incitement")
+            and self._any("figurative_context", sentence_start, sentence_end)
+        ):
+            return "figurative"
+        if self.text[sentence_start:sentence_end].rstrip().endswith("?") and self._any(
+            "question", sentence_start, start + 1
+        ):
+            return "question"
+        negation_from = self.clause_start(start)
+        negation_to = start if negation_ok else end
+        if negation_to > negation_from and self._any("negator", negation_from, negation_to):
+            return "negation"
+        return None

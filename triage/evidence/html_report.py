@@ -1,0 +1,24 @@
+"""The Dutch report as one self-contained HTML file: every value escaped, scripts forbidden by CSP."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from triage.evidence.dossier import Dossier
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("triage.evidence", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(dossier: Dossier) -> bytes:
+    return _environment().get_template("report.html").render(d=dossier).encode("utf-8")

@@ -1,0 +1,114 @@
+"""Typed dependencies: the database session, the engine, and who is calling (with CSRF for cookies)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Final
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from triage.config import Settings
+from triage.errors import Forbidden, Unauthorized
+from triage.ports import Classifier
+from triage.service.state import AppState
+from triage.store import credentials
+from triage.store.audit import Actor
+from triage.store.models import User
+from triage.store.users import REVIEW_ROLES
+
+SESSION_COOKIE: Final = "triage_session"
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.triage
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings_dep(state: StateDep) -> Settings:
+    return state.settings
+
+
+def get_classifier(state: StateDep) -> Classifier:
+    return state.classifier
+
+
+def get_db(state: StateDep) -> Iterator[Session]:
+    with state.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    user: User
+    via: str  # "token" or "session"
+    csrf: str | None = None
+    secret: str | None = None
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_auth(request: Request, db: DbDep) -> Auth | None:
+    token = _bearer(request)
+    if token is not None:
+        found = credentials.resolve(db, token, "token")
+        if found is None:
+            raise Unauthorized("invalid or expired token")
+        return Auth(user=found[0], via="token")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        found = credentials.resolve(db, cookie, "session")
+        if found is not None:
+            return Auth(user=found[0], via="session", csrf=found[1].csrf, secret=cookie)
+    return None
+
+
+OptionalAuthDep = Annotated[Auth | None, Depends(optional_auth)]
+
+
+async def require_auth(request: Request, auth: OptionalAuthDep) -> Auth:
+    if auth is None:
+        raise Unauthorized("log in or send an API token")
+    if auth.via == "session" and request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            value = form.get("csrf_token")
+            sent = value if isinstance(value, str) else None
+        if not sent or not auth.csrf or not hmac.compare_digest(sent, auth.csrf):
+            raise Forbidden("missing or wrong CSRF token")
+    return auth
+
+
+AuthDep = Annotated[Auth, Depends(require_auth)]
+
+
+def current_actor(request: Request, auth: AuthDep) -> Actor:
+    return Actor(user=auth.user, remote_addr=request.client.host if request.client else None)
+
+
+def reviewer_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    if actor.user.role not in REVIEW_ROLES:
+        raise Forbidden("only reviewers and admins may do this")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+ReviewerActor = Annotated[Actor, Depends(reviewer_actor)]

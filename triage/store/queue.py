@@ -1,0 +1,87 @@
+"""The review queue: filters, most severe first then oldest, keyset (cursor) pagination."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from triage.engine.labels import SEVERITIES
+from triage.errors import InvalidInput
+from triage.store.models import Report, ReportFlag
+
+OPEN_STATUSES = ("new", "in_review")
+
+
+@dataclass(slots=True)
+class QueueFilter:
+    status: list[str] | None = None
+    min_severity: str | None = None
+    label: str | None = None
+    platform: str | None = None
+    reporter_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    campaign: str | None = None
+    author: str | None = None
+    include_duplicates: bool = False
+
+
+def encode_cursor(report: Report) -> str:
+    raw = json.dumps([report.severity_score, report.created_at.isoformat(), report.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        score, created, report_id = json.loads(raw)
+        return float(score), datetime.fromisoformat(created), str(report_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput("invalid cursor") from exc
+
+
+def queue_page(
+    session: Session, *, org_id: str, filters: QueueFilter, cursor: str | None = None, limit: int = 50
+) -> tuple[list[Report], str | None]:
+    query = select(Report).where(Report.org_id == org_id)
+    query = query.where(Report.status.in_(filters.status or OPEN_STATUSES))
+    if filters.min_severity:
+        if filters.min_severity not in SEVERITIES:
+            raise InvalidInput(f"unknown severity {filters.min_severity!r}")
+        query = query.where(Report.severity.in_(SEVERITIES[SEVERITIES.index(filters.min_severity) :]))
+    if filters.label:
+        query = query.where(
+            exists().where(ReportFlag.report_id == Report.id, ReportFlag.label == filters.label)
+        )
+    if filters.platform:
+        query = query.where(Report.platform == filters.platform)
+    if filters.reporter_id:
+        query = query.where(Report.reporter_id == filters.reporter_id)
+    if filters.since:
+        query = query.where(Report.created_at >= filters.since)
+    if filters.until:
+        query = query.where(Report.created_at < filters.until)
+    if filters.author:
+        query = query.where(Report.author_handle == filters.author)
+    if filters.campaign:
+        query = query.where(or_(Report.id == filters.campaign, Report.duplicate_of_id == filters.campaign))
+    elif not filters.include_duplicates:
+        query = query.where(Report.duplicate_of_id.is_(None))
+    if cursor:
+        score, created, last_id = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                Report.severity_score < score,
+                and_(Report.severity_score == score, Report.created_at > created),
+                and_(Report.severity_score == score, Report.created_at == created, Report.id > last_id),
+            )
+        )
+    query = query.order_by(Report.severity_score.desc(), Report.created_at, Report.id).limit(limit + 1)
+    rows = list(session.scalars(query))
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
