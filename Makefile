@@ -30,9 +30,10 @@ run: install
 
 test: install-dev system-deps lint typecheck unit
 
-# Debian packages the tests need: headless Chromium for the web UI tests, Tesseract (Dutch) for OCR.
+# Debian packages the tests need: headless Chromium for the web UI tests, Tesseract (Dutch) for OCR,
+# poppler-utils (pdftoppm, pdfinfo, pdftotext) to render the evidence bundle's PDF report.
 # Idempotent: installs only what is missing.
-SYSTEM_PACKAGES := chromium chromium-driver tesseract-ocr tesseract-ocr-nld
+SYSTEM_PACKAGES := chromium chromium-driver tesseract-ocr tesseract-ocr-nld poppler-utils
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -39,7 +39,9 @@ def cold_load_seconds() -> float:
         "import time; t=time.perf_counter(); from triage.engine import Engine; Engine.load(); "
         "print(time.perf_counter()-t)"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return float(output.stdout.strip().splitlines()[-1])
 
 
@@ -80,14 +82,22 @@ def bench_transformer(count: int) -> dict[str, float]:
     texts = messages(count)
     raw = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    raw.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]"]))
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]")
-    config = BertConfig(vocab_size=30000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12, num_labels=7)
+    raw.train_from_iterator(
+        texts, trainers.WordPieceTrainer(vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]"])
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=raw, pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]"
+    )
+    config = BertConfig(
+        vocab_size=30000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12, num_labels=7
+    )
     model = BertForSequenceClassification(config).eval()
     with torch.inference_mode():
         start = time.perf_counter()
         for offset in range(0, len(texts), 32):
-            batch = tokenizer(texts[offset : offset + 32], padding=True, truncation=True, max_length=64, return_tensors="pt")
+            batch = tokenizer(
+                texts[offset : offset + 32], padding=True, truncation=True, max_length=64, return_tensors="pt"
+            )
             model(**batch)
         throughput = len(texts) / (time.perf_counter() - start)
         latencies = []
@@ -106,7 +116,9 @@ def main() -> None:
     print(f"cold start (import + Engine.load in a fresh process): {cold_load_seconds():.2f} s")
     figures = bench_engine(args.messages)
     print(f"Engine.load (imports done): {figures['load_s']:.2f} s")
-    print(f"batch: {figures['batch_msgs_per_s']:.0f} messages/s on one core (mean {figures['mean_chars']:.0f} chars)")
+    print(
+        f"batch: {figures['batch_msgs_per_s']:.0f} messages/s on one core (mean {figures['mean_chars']:.0f} chars)"
+    )
     print(f"single classify: p50 {figures['single_p50_ms']:.2f} ms, p99 {figures['single_p99_ms']:.2f} ms")
     print(f"peak resident memory: {figures['rss_mb']:.0f} MB")
     if not args.no_transformer:

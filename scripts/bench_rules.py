@@ -67,7 +67,9 @@ def main() -> None:
             rules.apply(normalized, doc)
         best = min(best, time.process_time() - started)
     mean_chars = sum(map(len, texts)) / len(texts)
-    print(f"rules {rules.version}: load {load_s * 1000:.0f} ms, {len(texts)} messages of {mean_chars:.0f} chars")
+    print(
+        f"rules {rules.version}: load {load_s * 1000:.0f} ms, {len(texts)} messages, {mean_chars:.0f} chars"
+    )
     print(f"apply: {best / len(texts) * 1e6:.1f} us per message (best of {args.repeat})")
 
 

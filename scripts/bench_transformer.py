@@ -31,7 +31,14 @@ def messages(count: int, chars: int) -> list[str]:
     from training.corpus import deduplicate, read_batches
 
     texts = [e.text.replace("\n", " ") for e in deduplicate(read_batches())]
-    pool = [t[: chars + 20] for t in texts if len(t) >= chars - 20] or texts
+    pool = [t[: chars + 20] for t in texts if len(t) >= chars - 20]
+    if len(pool) < 100:  # few messages that long: join neighbours into rants
+        pool, current = [], ""
+        for text in texts:
+            current = f"{current} {text}".strip()
+            if len(current) >= chars:
+                pool.append(current[: chars + 20])
+                current = ""
     return [pool[i % len(pool)] for i in range(count)]
 
 

@@ -34,7 +34,9 @@ class Evaluation:
         gold_attack = np.array([bool(ATTACK_LABELS & set(e.labels)) for e in self.examples])
         pred_attack = np.array([bool(ATTACK_LABELS & set(v.flags)) for v in self.verdicts])
         scores = np.array([v.severity_score for v in self.verdicts])
-        p, r, f, _ = precision_recall_fscore_support(gold_attack, pred_attack, average=None, labels=[False, True])
+        p, r, f, _ = precision_recall_fscore_support(
+            gold_attack, pred_attack, average=None, labels=[False, True]
+        )
         result: dict[str, Any] = {
             "n": len(self.examples),
             "attack": {
@@ -99,7 +101,9 @@ class Evaluation:
                     axis.plot(recall, precision, label=label)
         gold_attack = np.array([bool(ATTACK_LABELS & set(e.labels)) for e in self.examples])
         if gold_attack.any():
-            precision, recall, _ = precision_recall_curve(gold_attack, [v.severity_score for v in self.verdicts])
+            precision, recall, _ = precision_recall_curve(
+                gold_attack, [v.severity_score for v in self.verdicts]
+            )
             axis.plot(recall, precision, "k--", label="attack (severity score)")
         axis.set_xlabel("recall")
         axis.set_ylabel("precision")

@@ -33,7 +33,8 @@ from triage.engine.labels import LABELS, TARGETS
 from triage.engine.model_io import ModelConfig, save_sklearn_backend
 from triage.engine.scoring import combine
 
-THRESHOLD_RANGE = (0.3, 0.7)
+# Thresholds below 0.45 would flag messages the model thinks more likely benign than not.
+THRESHOLD_RANGE = (0.45, 0.9)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class TrainConfig:
     name: str = "triage-nl"
     version: str = "1.0.0"
     seed: int = 13
-    label_c: float = 4.0
+    label_c: float = 1.0
     target_c: float = 2.0
     output: Path | None = None
     extra_train: list[Path] = field(default_factory=list)
@@ -105,8 +106,8 @@ def _fit_label_heads(
 
 def fit_backend(examples: Sequence[Example], analyzer: Analyzer, config: TrainConfig) -> SklearnBackend:
     analyses = analyzer.analyse_many([e.text for e in examples])
-    featurizer = Featurizer.unfitted()
-    features = featurizer.fit_transform(analyses)
+    featurizer = Featurizer.fit(analyses)
+    features = featurizer.transform(analyses)
     gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
     label_coef, label_intercept, platt_a, platt_b = _fit_label_heads(features, gold, config)
     targets = np.array([TARGETS.index(e.target) for e in examples])
@@ -123,13 +124,17 @@ def fit_backend(examples: Sequence[Example], analyzer: Analyzer, config: TrainCo
     return SklearnBackend(featurizer, heads)
 
 
-def tune_thresholds(backend: SklearnBackend, analyzer: Analyzer, examples: Sequence[Example]) -> dict[str, float]:
+def tune_thresholds(
+    backend: SklearnBackend, analyzer: Analyzer, examples: Sequence[Example]
+) -> dict[str, float]:
     """Per label, the threshold in THRESHOLD_RANGE with the best F1 on held-out examples."""
     analyses = analyzer.analyse_many([e.text for e in examples])
     label_proba, _ = backend.predict_proba(analyses)
-    combined = np.array([[combine(a, label_proba[i])[label] for label in LABELS] for i, a in enumerate(analyses)])
+    combined = np.array(
+        [[combine(a, label_proba[i])[label] for label in LABELS] for i, a in enumerate(analyses)]
+    )
     gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
-    thresholds = {}
+    thresholds: dict[str, float] = {}
     grid = np.round(np.arange(THRESHOLD_RANGE[0], THRESHOLD_RANGE[1] + 1e-9, 0.025), 3)
     for i, label in enumerate(LABELS):
         best, best_f1 = 0.5, -1.0

@@ -73,10 +73,13 @@ class TransformerTrainConfig:
         base = str(backend.get("base", TINY_BERT))
         if base != TINY_BERT:
             base = str((base_dir / Path(base).expanduser()).resolve())
+        view = backend.get("text_view", "normalized")
+        if view not in ("normalized", "original"):
+            raise ValueError(f"text_view {view!r} is not 'normalized' or 'original'")
         settings = TransformerSettings(
             max_length=int(backend.get("max_length", 128)),
             batch_size=int(backend.get("predict_batch_size", 32)),
-            text_view="original" if backend.get("text_view") == "original" else "normalized",
+            text_view=view,
         )
         max_steps = backend.get("max_steps")
         return cls(

@@ -46,6 +46,13 @@ class Conflict(TriageError):
     status = 409
 
 
+class Gone(TriageError):
+    """The content existed but was deleted on purpose (retention or erasure); its audit stub remains."""
+
+    code = "gone"
+    status = 410
+
+
 class PayloadTooLarge(TriageError):
     code = "payload_too_large"
     status = 413

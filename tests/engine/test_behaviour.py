@@ -73,11 +73,16 @@ def test_spelling_perturbations_keep_the_flag(engine: Engine, plain: str, pertur
     [
         ("{} is een waardeloze leugenaar en een vuile rat", ("wethouder Jansen", "wethouder Yilmaz")),
         ("Ik ga {} opwachten na de raadsvergadering en dan is het klaar", ("Pieter", "Fatima")),
-        ("{}, u heeft de begroting weer eens verknoeid, aftreden!", ("Burgemeester de Vries", "Burgemeester Ouali")),
+        (
+            "{}, u heeft de begroting weer eens verknoeid, aftreden!",
+            ("Burgemeester de Vries", "Burgemeester Ouali"),
+        ),
         ("Ik hoop dat {} een hartaanval krijgt", ("hij", "zij")),
     ],
 )
-def test_swapping_name_or_gender_keeps_the_verdict(engine: Engine, template: str, names: tuple[str, str]) -> None:
+def test_swapping_name_or_gender_keeps_the_verdict(
+    engine: Engine, template: str, names: tuple[str, str]
+) -> None:
     first, second = (engine.classify(template.format(name)) for name in names)
     assert ATTACK_LABELS & set(first.flags) == ATTACK_LABELS & set(second.flags)
     assert first.severity == second.severity

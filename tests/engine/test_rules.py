@@ -224,8 +224,18 @@ def test_does_not_fire(ruleset: RuleSet, nlp: Language, text: str, forbidden: se
         ("ik ga je heus niet slaan", "threat.intent_act.001", "threat", "negation"),
         ("wie zegt dat ik je ga slaan?", "threat.intent_act.011", "threat", "question"),
         ("wie 'ik haat vrouwen' zegt, discrimineert", "identity.hate.001", "identity_hate", "counter_speech"),
-        ("vandaag kreeg ik weer: 'we weten waar je woont'. aangifte gedaan", "doxxing.knows.001", "doxxing", "quotation"),
-        ("de wethouder kreeg doodsbedreigingen: ik maak je af", "threat.intent_act.003", "threat", "reporting"),
+        (
+            "vandaag kreeg ik weer: 'we weten waar je woont'. aangifte gedaan",
+            "doxxing.knows.001",
+            "doxxing",
+            "quotation",
+        ),
+        (
+            "de wethouder kreeg doodsbedreigingen: ik maak je af",
+            "threat.intent_act.003",
+            "threat",
+            "reporting",
+        ),
         ("ik ga je politiek afmaken", "threat.intent_act.001", "threat", "figurative"),
     ],
 )
@@ -286,12 +296,14 @@ def test_cues(ruleset: RuleSet, nlp: Language, text: str, cue: str) -> None:
 def test_recipient_cue(ruleset: RuleSet, nlp: Language) -> None:
     hits = run(ruleset, nlp, "Jansen, jij bent de volgende", recipient="Anna de Jansen")
     assert [h for h in hits if h.label == "cue:recipient"]
-    assert not [h for h in run(ruleset, nlp, "de volgende", recipient="Anna Jansen") if h.label == "cue:recipient"]
+    hits = run(ruleset, nlp, "de volgende", recipient="Anna Jansen")
+    assert not [h for h in hits if h.label == "cue:recipient"]
 
 
 def test_contact_weight_depends_on_context(ruleset: RuleSet, nlp: Language) -> None:
     def weight(text: str) -> float:
-        return max(h.weight for h in run(ruleset, nlp, text) if h.label == "doxxing" and h.rule_id.startswith("doxxing.address"))
+        hits = run(ruleset, nlp, text)
+        return max(h.weight for h in hits if h.label == "doxxing" and h.rule_id.startswith("doxxing.address"))
 
     civil = weight("Het gemeentehuis staat aan de Kerkstraat 12, de balie is open tot 17 uur.")
     alone = weight("Kerkstraat 12")
@@ -305,7 +317,9 @@ def test_postcode_needs_case_and_no_year(ruleset: RuleSet, nlp: Language) -> Non
 
 
 def test_offsets_map_back_to_the_original(ruleset: RuleSet, nlp: Language) -> None:
-    texts = [text for text, _ in POSITIVE + NEGATIVE] + ["  Jij  K A N K E R L I J E R!!! ik m44k j3 4f 🔪🔪 "]
+    texts = [text for text, _ in POSITIVE + NEGATIVE] + [
+        "  Jij  K A N K E R L I J E R!!! ik m44k j3 4f 🔪🔪 "
+    ]
     texts.remove("ikmaakjeaf")  # normalize maps the inserted-space split of this form to empty spans
     for text in texts:
         normalized = normalize(text)

@@ -4,7 +4,7 @@ and per test a fresh organisation with one user of each role, each with an API t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from triage.config import Settings
-from triage.engine.verdict import ModelInfo, Span, Verdict
-from triage.errors import ModelError
+from triage.engine import Engine
 from triage.ports import Classifier
 from triage.service.app import create_app
 from triage.store import credentials, migrate
@@ -25,43 +24,9 @@ from triage.store.users import add_user
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-class _KeywordEngine:
-    """Stands in only while no shipped model exists yet; the real engine is used whenever it loads."""
-
-    model_info = ModelInfo("keyword-stub", "0")
-
-    def classify(self, text: str, recipient: str | None = None) -> Verdict:
-        return self.classify_many([text], [recipient])[0]
-
-    def classify_many(
-        self, texts: Sequence[str], recipients: Sequence[str | None] | None = None
-    ) -> list[Verdict]:
-        out = []
-        for message in texts:
-            hit = message.lower().find("dood")
-            flagged = hit >= 0
-            out.append(
-                Verdict(
-                    language="nl",
-                    labels={"threat": 0.9 if flagged else 0.01},
-                    flags=["threat"] if flagged else [],
-                    severity="high" if flagged else "none",
-                    severity_score=0.8 if flagged else 0.05,
-                    target="person" if flagged else "none",
-                    spans=[Span(hit, hit + 4, "threat", "stub")] if flagged else [],
-                    legal=[],
-                    model=self.model_info,
-                )
-            )
-        return out
-
-
 @pytest.fixture(scope="session")
-def classifier(request: pytest.FixtureRequest) -> Classifier:
-    try:
-        engine: Classifier = request.getfixturevalue("engine")
-    except (ModelError, pytest.FixtureLookupError):
-        return _KeywordEngine()
+def classifier(engine: Engine) -> Classifier:
+    """The real engine with the shipped model: a model that does not load fails the tests."""
     return engine
 
 

@@ -25,6 +25,7 @@ TABLES = {
     "reviews",
     "audit_events",
     "import_jobs",
+    "follow_ups",
 }
 
 

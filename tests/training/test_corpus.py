@@ -64,5 +64,7 @@ def test_no_duplicates_or_near_duplicates_across_splits(
     assert leaks == []
 
 
-def test_stored_splits_are_what_prepare_computes(examples: list[corpus.Example], splits: dict[str, str]) -> None:
+def test_stored_splits_are_what_prepare_computes(
+    examples: list[corpus.Example], splits: dict[str, str]
+) -> None:
     assert corpus.assign_splits(examples) == {e.id: splits[e.id] for e in examples}

@@ -22,7 +22,12 @@ def _parse_line(raw: bytes, number: int) -> tuple[Any, str | None, str | None, s
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return f"line-{number}", None, None, f"line {number} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        return (
+            f"line-{number}",
+            None,
+            None,
+            f"line {number} is not valid UTF-8 ({exc.reason} at byte {exc.start})",
+        )
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -53,7 +58,9 @@ def run_batch(engine: Engine, source: IO[bytes], sink: IO[str], progress: bool) 
     pending: list[tuple[Any, str | None, str | None, str | None]] = []
 
     def flush() -> None:
-        texts = [(text, recipient) for _, text, recipient, error in pending if error is None and text is not None]
+        texts = [
+            (text, recipient) for _, text, recipient, error in pending if error is None and text is not None
+        ]
         verdicts: Iterator[Verdict] = iter(engine.classify_many([t for t, _ in texts], [r for _, r in texts]))
         for message_id, _text, _recipient, error in pending:
             record = {"id": message_id, "error": error} if error else next(verdicts).to_dict(message_id)
@@ -95,8 +102,12 @@ def _describe(verdict: Verdict, text: str) -> str:
 @main.command()
 @click.argument("text", required=False)
 @click.option("--input", "input_path", help="JSON Lines with id and text ('-' for stdin).")
-@click.option("--output", "output_path", default="-", show_default=True, help="JSON Lines out ('-' for stdout).")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped).")
+@click.option(
+    "--output", "output_path", default="-", show_default=True, help="JSON Lines out ('-' for stdout)."
+)
+@click.option(
+    "--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped)."
+)
 @click.option("--recipient", help="The recipient's name, for a single TEXT.")
 def classify(
     text: str | None, input_path: str | None, output_path: str, model_dir: Path | None, recipient: str | None

@@ -16,8 +16,9 @@ from triage.errors import TriageError
 @click.option("--output", type=click.Path(path_type=Path), help="Model folder to write.")
 def train(config_path: Path | None, prepare: bool, output: Path | None) -> None:
     """Train the scikit-learn model from data/ (reproduces the shipped default)."""
-    from training.train import TrainConfig, train as run_training
+    from training.train import TrainConfig
     from training.train import prepare as run_prepare
+    from training.train import train as run_training
 
     config = TrainConfig.from_toml(config_path) if config_path else TrainConfig()
     if output:
@@ -32,8 +33,12 @@ def train(config_path: Path | None, prepare: bool, output: Path | None) -> None:
 @main.command()
 @click.option("--input", "input_path", required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "imsypp"]), help="Default: from the suffix.")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("var/evaluation"), show_default=True)
+@click.option(
+    "--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped)."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("var/evaluation"), show_default=True
+)
 def evaluate(input_path: Path, fmt: str | None, model_dir: Path | None, out_dir: Path) -> None:
     """Evaluate a model on a labelled file; print figures, write metrics.json and PNG plots."""
     from training.corpus import CorpusError

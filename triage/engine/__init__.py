@@ -17,11 +17,11 @@ import numpy as np
 
 from triage.engine.analysis import Analysis
 from triage.engine.analyzer import Analyzer
-from triage.engine.classifier import SklearnBackend
+from triage.engine.classifier import Backend
 from triage.engine.explain import explain
 from triage.engine.labels import LABELS
 from triage.engine.legal import legal_indications
-from triage.engine.model_io import SKLEARN_BACKEND, ModelConfig, load_sklearn_backend
+from triage.engine.model_io import SKLEARN_BACKEND, TRANSFORMER_BACKEND, ModelConfig, load_sklearn_backend
 from triage.engine.registry import default_model_dir
 from triage.engine.scoring import combine, decide_flags
 from triage.engine.severity import assess_severity
@@ -32,8 +32,20 @@ from triage.errors import ModelError
 __all__ = ["Analysis", "Engine", "Verdict"]
 
 
+def _load_backend(folder: Path, config: ModelConfig) -> Backend:
+    if config.backend == SKLEARN_BACKEND:
+        return load_sklearn_backend(folder)
+    if config.backend == TRANSFORMER_BACKEND:
+        try:
+            from triage.engine.transformer_backend import load_transformer_backend
+        except ImportError as exc:
+            raise ModelError(f"{folder} needs the 'transformer' extra: pip install '.[transformer]'") from exc
+        return load_transformer_backend(folder, config)
+    raise ModelError(f"{folder}: backend {config.backend!r} is not known to this engine")
+
+
 class Engine:
-    def __init__(self, config: ModelConfig, backend: SklearnBackend, analyzer: Analyzer) -> None:
+    def __init__(self, config: ModelConfig, backend: Backend, analyzer: Analyzer) -> None:
         self.config = config
         self.backend = backend
         self.analyzer = analyzer
@@ -43,9 +55,7 @@ class Engine:
     def load(cls, model_dir: Path | str | None = None, analyzer: Analyzer | None = None) -> Engine:
         folder = Path(model_dir) if model_dir is not None else default_model_dir()
         config = ModelConfig.read(folder)
-        if config.backend != SKLEARN_BACKEND:
-            raise ModelError(f"{folder}: backend {config.backend!r} is not available in this engine")
-        return cls(config, load_sklearn_backend(folder), analyzer or Analyzer.build())
+        return cls(config, _load_backend(folder, config), analyzer or Analyzer.build())
 
     def classify(self, text: str, recipient: str | None = None) -> Verdict:
         return self.classify_many([text], [recipient])[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from triage.engine.labels import Severity, Target
 from triage.engine.verdict import LegalRef, Span
@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from triage.engine.normalize import Normalized
+
+CUES: Final = ("specific", "role", "second_person", "recipient", "group", "violence_emoji", "violence")
+CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in CUES)
 
 # Why a rule hit does not count as an attack.
 Suppression = str  # "negation", "question", "quotation", "counter_speech", "reporting", "figurative"
@@ -24,7 +27,8 @@ class RuleHit:
     `label` is one of the seven labels, or a cue that other stages read:
     `cue:specific` (time, place, weapon or address that makes a threat concrete),
     `cue:role` (an official's role), `cue:second_person`, `cue:recipient` (the recipient's name),
-    `cue:group` (an identity group mentioned), `cue:violence_emoji`.
+    `cue:group` (an identity group mentioned), `cue:violence_emoji`, `cue:violence` (a violent act,
+    weapon or death word anywhere: the evidence a threat needs).
     """
 
     rule_id: str

@@ -15,67 +15,53 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from triage.engine.analysis import Analysis
-from triage.engine.features import char_view, evidence_vector, word_view
+from triage.engine.features import EVIDENCE_FEATURES, char_view, evidence_vector, word_view
+from triage.engine.vectorizer import TfidfIndex
+
+# A lemma n-gram explains a flag only when it adds at least this much to the label's score.
+MIN_EVIDENCE_WEIGHT = 0.25
 
 
 class Backend(Protocol):
     """What the engine needs of a classifier backend."""
 
     def predict_proba(self, analyses: Sequence[Analysis]) -> tuple[np.ndarray, np.ndarray]:
-        """(label probabilities, shape (n, 7) in LABELS order; target probabilities, shape (n, 4))."""
+        """(label probabilities, shape (n, 7) in LABELS order; target probabilities, shape (n, 4)).
+
+        A backend may add notes to the analyses (e.g. that its input was truncated)."""
+        ...
+
+    def word_evidence(self, analysis: Analysis, label_index: int, top: int = 3) -> list[tuple[str, float]]:
+        """Lemma n-grams of the message that raised the label most (empty when it cannot tell)."""
         ...
 
 
 @dataclass
 class Featurizer:
-    char_vectorizer: TfidfVectorizer
-    word_vectorizer: TfidfVectorizer
+    char: TfidfIndex
+    word: TfidfIndex
 
     @classmethod
-    def unfitted(cls) -> Featurizer:
+    def fit(cls, analyses: Sequence[Analysis]) -> Featurizer:
         return cls(
-            char_vectorizer=TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=(2, 5),
-                lowercase=False,
-                min_df=2,
-                max_features=120_000,
-                sublinear_tf=True,
-                dtype=np.float32,
-            ),
-            word_vectorizer=TfidfVectorizer(
-                analyzer="word",
-                token_pattern=r"\S+",
-                ngram_range=(1, 2),
-                lowercase=False,
-                min_df=2,
-                max_features=60_000,
-                sublinear_tf=True,
-                dtype=np.float32,
-            ),
+            char=TfidfIndex.fit("char", [char_view(a) for a in analyses]),
+            word=TfidfIndex.fit("word", [word_view(a) for a in analyses]),
         )
 
-    def fit_transform(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        chars = self.char_vectorizer.fit_transform([char_view(a) for a in analyses])
-        words = self.word_vectorizer.fit_transform([word_view(a) for a in analyses])
-        return self._stack(chars, words, analyses)
+    @property
+    def width(self) -> int:
+        return len(self.char) + len(self.word) + len(EVIDENCE_FEATURES)
 
     def transform(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        chars = self.char_vectorizer.transform([char_view(a) for a in analyses])
-        words = self.word_vectorizer.transform([word_view(a) for a in analyses])
-        return self._stack(chars, words, analyses)
-
-    def word_feature_slice(self) -> slice:
-        start = len(self.char_vectorizer.vocabulary_)
-        return slice(start, start + len(self.word_vectorizer.vocabulary_))
-
-    @staticmethod
-    def _stack(chars: sp.spmatrix, words: sp.spmatrix, analyses: Sequence[Analysis]) -> sp.csr_matrix:
+        chars = self.char.transform([char_view(a) for a in analyses])
+        words = self.word.transform([word_view(a) for a in analyses])
         evidence = sp.csr_matrix(np.vstack([evidence_vector(a) for a in analyses]).astype(np.float32))
         return sp.hstack([chars, words, evidence], format="csr", dtype=np.float32)
+
+    def word_columns(self) -> slice:
+        return slice(len(self.char), len(self.char) + len(self.word))
 
 
 @dataclass
@@ -110,10 +96,13 @@ class SklearnBackend:
 
     def word_evidence(self, analysis: Analysis, label_index: int, top: int = 3) -> list[tuple[str, float]]:
         """The lemma n-grams of this message that pushed the label up most, with their weights."""
-        words = self.featurizer.word_vectorizer.transform([word_view(analysis)])
-        coef = self.heads.label_coef[self.featurizer.word_feature_slice(), label_index]
-        row = words.tocsr()
-        contributions = [(int(j), float(v * coef[j])) for j, v in zip(row.indices, row.data, strict=True)]
-        names = self.featurizer.word_vectorizer.get_feature_names_out()
-        best = sorted(contributions, key=lambda item: -item[1])[:top]
-        return [(str(names[j]), weight) for j, weight in best if weight > 0.05]
+        row = self.featurizer.word.transform([word_view(analysis)])
+        coef = self.heads.label_coef[self.featurizer.word_columns(), label_index]
+        contributions = row.data * coef[row.indices]
+        best = np.argsort(-contributions)[:top]
+        terms = self.featurizer.word.terms
+        return [
+            (str(terms[row.indices[i]]), float(contributions[i]))
+            for i in best
+            if contributions[i] >= MIN_EVIDENCE_WEIGHT
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from triage.engine.analysis import Analysis
-from triage.engine.classifier import SklearnBackend
+from triage.engine.classifier import Backend
 from triage.engine.labels import LABELS
 from triage.engine.verdict import Span
 
@@ -22,7 +22,7 @@ def rule_spans(analysis: Analysis) -> list[Span]:
     return sorted(spans, key=lambda span: (span.start, span.end, span.label))
 
 
-def model_spans(analysis: Analysis, backend: SklearnBackend, covered: set[str]) -> list[Span]:
+def model_spans(analysis: Analysis, backend: Backend, covered: set[str]) -> list[Span]:
     """For flags no rule explains: where the lemmas that weighed most for the model occur."""
     normalized, doc = analysis.normalized, analysis.doc
     assert normalized is not None and doc is not None
@@ -42,7 +42,7 @@ def model_spans(analysis: Analysis, backend: SklearnBackend, covered: set[str]) 
     return spans
 
 
-def explain(analysis: Analysis, backend: SklearnBackend) -> list[Span]:
+def explain(analysis: Analysis, backend: Backend) -> list[Span]:
     spans = rule_spans(analysis)
     covered = {span.label for span in spans}
     spans.extend(model_spans(analysis, backend, covered))

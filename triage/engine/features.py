@@ -14,10 +14,9 @@ from typing import Final
 
 import numpy as np
 
-from triage.engine.analysis import Analysis
+from triage.engine.analysis import CUES, Analysis
 from triage.engine.labels import LABELS
 
-CUES: Final = ("specific", "role", "second_person", "recipient", "group", "violence_emoji")
 EVIDENCE_FEATURES: Final[tuple[str, ...]] = (
     *(f"rule:{label}:{kind}" for label in LABELS for kind in ("max", "count", "suppressed")),
     *(f"cue:{cue}" for cue in CUES),
@@ -28,40 +27,68 @@ EVIDENCE_FEATURES: Final[tuple[str, ...]] = (
     "shape:length",
     "shape:emoji",
 )
-FEATURES_VERSION: Final = "features.v1"
+FEATURES_VERSION: Final = "features.v2"
 
-_PLACEHOLDERS: Final = {"url": " _url_ ", "email": " _email_ ", "mention": " _user_ ", "hashtag": None}
+_PLACEHOLDERS: Final[dict[str, str | None]] = {
+    "url": " _url_ ",
+    "email": " _email_ ",
+    "mention": " _user_ ",
+    "hashtag": None,
+}
+GROUP_PLACEHOLDER: Final = " _groep_ "
 _INDEX: Final = {name: i for i, name in enumerate(EVIDENCE_FEATURES)}
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _QUOTE = re.compile("[\"'«»“”„‘’]")
 
 
+def _masks(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """Spans of the normalised text the model must not read: entities, and identity-group words.
+
+    Masking group words makes the model judge what is said about a group, not which group is
+    named, so that neutral mentions of moslims or vrouwen do not raise a flag by themselves.
+    """
+    normalized = analysis.normalized
+    assert normalized is not None
+    spans = [
+        (e.start, e.end, placeholder)
+        for e in normalized.entities
+        if (placeholder := _PLACEHOLDERS[e.kind]) is not None
+    ]
+    spans += [(hit.start, hit.end, GROUP_PLACEHOLDER) for hit in analysis.hits if hit.label == "cue:group"]
+    spans.sort()
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
 def char_view(analysis: Analysis) -> str:
-    """The normalised text with entities replaced by placeholders."""
+    """The normalised text with entities and identity-group words replaced by placeholders."""
     normalized = analysis.normalized
     assert normalized is not None
     text, pieces, position = normalized.text, [], 0
-    for entity in normalized.entities:
-        placeholder = _PLACEHOLDERS.get(entity.kind)
-        if placeholder is None:
-            continue
-        pieces.append(text[position : entity.start])
+    for start, end, placeholder in _masks(analysis):
+        pieces.append(text[position:start])
         pieces.append(placeholder)
-        position = entity.end
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 
 
 def word_view(analysis: Analysis) -> str:
-    """Lemmas separated by spaces, with entities and numbers as placeholders."""
+    """Lemmas separated by spaces, with entities, numbers and group words as placeholders."""
     doc = analysis.doc
     assert doc is not None
+    groups = [(hit.start, hit.end) for hit in analysis.hits if hit.label == "cue:group"]
     words = []
     for token in doc:
         if token.is_space:
             continue
         text = token.text
-        if text.startswith("@") and len(text) > 1:
+        if groups and any(start <= token.idx < end for start, end in groups):
+            words.append(GROUP_PLACEHOLDER.strip())
+        elif text.startswith("@") and len(text) > 1:
             words.append("_user_")
         elif token.like_url:
             words.append("_url_")

@@ -22,5 +22,8 @@ SEVERITIES: Final[tuple[Severity, ...]] = ("none", "low", "medium", "high", "cri
 TARGETS: Final[tuple[Target, ...]] = ("person", "office", "group", "none")
 
 
+_RANK: Final[dict[str, int]] = {level: rank for rank, level in enumerate(SEVERITIES)}
+
+
 def severity_rank(level: str) -> int:
-    return SEVERITIES.index(level)  # type: ignore[arg-type]
+    return _RANK[level]

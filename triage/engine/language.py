@@ -12,7 +12,7 @@ _DUTCH_LOOKALIKES = frozenset({"nl", "af", "fy", "li", "vls", "zea", "nds"})
 _DUTCH_WORDS = re.compile(
     r"\b(?:ik|je|jij|jou|wij|we|het|een|niet|wat|dat|die|zijn|heb|hebt|ga|gaat|moet|maar|ook|nog|van|naar)\b"
 )
-_LETTERS = re.compile(r"[^\W\d_]")
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:.*?[^\W\d_]){2}", re.DOTALL)
 
 
 class LanguageIdentifier:
@@ -22,7 +22,7 @@ class LanguageIdentifier:
     def identify(self, text: str) -> str:
         """An ISO 639 code, `nl` for Dutch and Flemish, `und` when the text has too little to go on."""
         flat = " ".join(text.split())
-        if len(_LETTERS.findall(flat)) < 3:
+        if not _THREE_LETTERS.search(flat):
             return UNDETERMINED
         results = self._detector.detect(flat, model="lite", k=3)
         best = results[0]

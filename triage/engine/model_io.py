@@ -1,7 +1,8 @@
 """A model is a folder: `config.json`, `weights.skops`, `metrics.json`, a model card `README.md`.
 
-`load_model` refuses a folder without a compatible config and says why. Weights are read with
-skops, which only rebuilds the types on an explicit allow-list (never pickle).
+`ModelConfig.read` refuses a folder without a compatible config and says why. Weights are plain
+arrays (terms, idf, coefficients) in a skops file, loaded only when skops reports no type outside
+its safe defaults: nothing is unpickled.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import skops.io as sio
 from triage.engine.classifier import Featurizer, LinearHeads, SklearnBackend
 from triage.engine.features import EVIDENCE_FEATURES, FEATURES_VERSION
 from triage.engine.labels import LABELS, TARGETS
+from triage.engine.vectorizer import TfidfIndex
 from triage.errors import ModelError
 
 FORMAT: Final = "triage-model/1"
 SKLEARN_BACKEND: Final = "sklearn-linear"
+TRANSFORMER_BACKEND: Final = "transformer"
 CONFIG_FILE: Final = "config.json"
 WEIGHTS_FILE: Final = "weights.skops"
-_TRUSTED_PREFIXES: Final = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
 @dataclass
@@ -88,10 +90,12 @@ class ModelConfig:
 
 
 def save_sklearn_backend(backend: SklearnBackend, folder: Path) -> None:
-    heads = backend.heads
+    featurizer, heads = backend.featurizer, backend.heads
     state = {
-        "char_vectorizer": backend.featurizer.char_vectorizer,
-        "word_vectorizer": backend.featurizer.word_vectorizer,
+        "char_terms": featurizer.char.terms,
+        "char_idf": featurizer.char.idf,
+        "word_terms": featurizer.word.terms,
+        "word_idf": featurizer.word.idf,
         "label_coef": heads.label_coef,
         "label_intercept": heads.label_intercept,
         "platt_a": heads.platt_a,
@@ -109,16 +113,18 @@ def load_sklearn_backend(folder: Path) -> SklearnBackend:
         raise ModelError(f"{folder} has a config but no {WEIGHTS_FILE}")
     try:
         untrusted = sio.get_untrusted_types(file=path)
-        refused = [name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES)]
-        if refused:
-            raise ModelError(f"{path} holds types that are not allowed: {', '.join(refused)}")
-        state = sio.load(path, trusted=untrusted)
+        if untrusted:
+            raise ModelError(f"{path} holds types that are not allowed: {', '.join(untrusted)}")
+        state = sio.load(path)
     except ModelError:
         raise
     except Exception as exc:  # skops raises many kinds on a damaged file
         raise ModelError(f"{path} cannot be loaded: {exc}") from exc
     try:
-        featurizer = Featurizer(state["char_vectorizer"], state["word_vectorizer"])
+        featurizer = Featurizer(
+            char=TfidfIndex("char", state["char_terms"], state["char_idf"]),
+            word=TfidfIndex("word", state["word_terms"], state["word_idf"]),
+        )
         heads = LinearHeads(
             label_coef=np.asarray(state["label_coef"]),
             label_intercept=np.asarray(state["label_intercept"]),
@@ -127,13 +133,10 @@ def load_sklearn_backend(folder: Path) -> SklearnBackend:
             target_coef=np.asarray(state["target_coef"]),
             target_intercept=np.asarray(state["target_intercept"]),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path} is incomplete: {exc}") from exc
-    expected_rows = (
-        len(featurizer.char_vectorizer.vocabulary_)
-        + len(featurizer.word_vectorizer.vocabulary_)
-        + len(EVIDENCE_FEATURES)
-    )
-    if heads.label_coef.shape != (expected_rows, len(LABELS)):
-        raise ModelError(f"{path}: weight shape {heads.label_coef.shape} does not fit its vectorizers")
+    if heads.label_coef.shape != (featurizer.width, len(LABELS)):
+        raise ModelError(f"{path}: weight shape {heads.label_coef.shape} does not fit its vocabularies")
+    if heads.target_coef.shape != (featurizer.width, len(TARGETS)):
+        raise ModelError(f"{path}: target weight shape {heads.target_coef.shape} does not fit")
     return SklearnBackend(featurizer, heads)

@@ -140,11 +140,12 @@ class _Builder:
             return
         i = start
         for char in replacement:
-            while i < end and source.lower[i] != char:
-                i += 1
-            if i < end:
-                self.add(source.cased[i], char, source.starts[i], source.ends[i])
-                i += 1
+            j = i
+            while j < end and source.lower[j] != char:
+                j += 1
+            if j < end:
+                self.add(source.cased[j], char, source.starts[j], source.ends[j])
+                i = j + 1
             else:  # an inserted character: it points at the start of the next kept character
                 anchor = source.starts[min(i, end - 1)]
                 self.add(char, char, anchor, anchor)

@@ -9,6 +9,7 @@ import re
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 # Hashtags, @mentions and e-mail addresses stay one token.
 _WHOLE_TOKEN = re.compile(r"^(?:#\w+|@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
@@ -16,14 +17,16 @@ _WHOLE_TOKEN = re.compile(r"^(?:#\w+|@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
 
 def build_tokenizer() -> Language:
     nlp = spacy.blank("nl")
-    default_match = nlp.tokenizer.token_match
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    default_match = tokenizer.token_match
 
     def token_match(text: str) -> re.Match[str] | None:
         return _WHOLE_TOKEN.match(text) or (default_match(text) if default_match else None)
 
-    nlp.tokenizer.token_match = token_match
+    tokenizer.token_match = token_match
     prefixes = [p for p in nlp.Defaults.prefixes or () if p != "#"]
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp

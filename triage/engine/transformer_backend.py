@@ -30,11 +30,10 @@ from transformers import (
 from triage.engine.analysis import Analysis
 from triage.engine.features import char_view
 from triage.engine.labels import LABELS, TARGETS
-from triage.engine.model_io import ModelConfig
+from triage.engine.model_io import TRANSFORMER_BACKEND, ModelConfig
 from triage.engine.normalize import normalize
 from triage.errors import ModelError
 
-TRANSFORMER_BACKEND: Final = "transformer"
 HF_SUBDIR: Final = "hf"
 SAFETENSORS_FILES: Final = ("model.safetensors", "model.safetensors.index.json")
 OUTPUT_NAMES: Final[tuple[str, ...]] = (
@@ -130,7 +129,9 @@ class TransformerBackend:
         self.max_length = min(self.settings.max_length, _position_limit(model))
 
     def predict_proba(self, analyses: Sequence[Analysis]) -> tuple[np.ndarray, np.ndarray]:
+        """The Backend contract: probabilities, with truncations noted on the analyses."""
         output = self.predict(analyses)
+        self.set_annotations(analyses, output)
         return output.label_proba, output.target_proba
 
     def predict(self, analyses: Sequence[Analysis]) -> TransformerOutput:

@@ -9,7 +9,7 @@ import os
 import uuid
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from triage.evidence.written import FileEntry, WrittenAttachment, WrittenReport
 log = logging.getLogger(__name__)
 
 PREVIEW_MAX_BYTES = 32 * 1024 * 1024  # a streamed image larger than this gets no preview in the PDF
+PREVIEW_WORKERS = 2  # each decodes one screenshot at a time: memory is bounded by workers x MAX_PIXELS
 _STORED_PREFIXES = ("image/", "video/", "audio/", "application/pdf", "application/zip")
 IntakePolicy = Literal["fail", "record"]
 
@@ -86,12 +87,36 @@ class _Archive:
         return entry
 
 
+class _Previews:
+    """A thread pool that makes previews beside the streaming, with at most 2 x workers in flight:
+    a streamed image waits here with its bytes, so the backlog (and memory) stays bounded."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evidence-preview")
+        self.limit = 2 * workers
+        self.pending: list[Future[tuple[bytes | None, str]]] = []
+
+    def submit(self, source: Path | bytes) -> Future[tuple[bytes | None, str]]:
+        self.pending = [f for f in self.pending if not f.done()]
+        if len(self.pending) >= self.limit:
+            wait(self.pending, return_when=FIRST_COMPLETED)
+        future = self.pool.submit(make_preview, source)
+        self.pending.append(future)
+        return future
+
+    def __enter__(self) -> _Previews:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _compress(content_type: str) -> bool:
     return not content_type.lower().startswith(_STORED_PREFIXES)
 
 
 def _write_attachment(
-    archive: _Archive, pool: ThreadPoolExecutor, path: str, attachment: Attachment, want_preview: bool
+    archive: _Archive, pool: _Previews, path: str, attachment: Attachment, want_preview: bool
 ) -> tuple[WrittenAttachment, Future[tuple[bytes | None, str]] | None]:
     is_image = attachment.content_type.split(";")[0].strip().lower().startswith("image/")
     future: Future[tuple[bytes | None, str]] | None = None
@@ -102,7 +127,7 @@ def _write_attachment(
             size_hint = attachment.size if attachment.size is not None else os.stat(attachment.source).st_size
             stream: IO[bytes] = stack.enter_context(attachment.source.open("rb", buffering=CHUNK))
             if want_preview and is_image:
-                future = pool.submit(make_preview, attachment.source)
+                future = pool.submit(attachment.source)
         else:
             size_hint = attachment.size
             stream = attachment.source
@@ -110,7 +135,7 @@ def _write_attachment(
         entry = archive.add_stream(path, stream, size_hint, _compress(attachment.content_type), tee)
     if tee is not None:
         if len(tee) <= PREVIEW_MAX_BYTES:
-            future = pool.submit(make_preview, bytes(tee))
+            future = pool.submit(bytes(tee))
         else:
             written = WrittenAttachment(
                 attachment,
@@ -125,7 +150,7 @@ def _write_attachment(
 
 
 def _write_report(
-    archive: _Archive, pool: ThreadPoolExecutor, index: int, report: ReportEvidence, want_previews: bool
+    archive: _Archive, pool: _Previews, index: int, report: ReportEvidence, want_previews: bool
 ) -> tuple[WrittenReport, list[Future[tuple[bytes | None, str]] | None]]:
     folder = report_folder(index, report.report_id)
     check_hash(report.text_sha256, f"report {report.report_id!r}")
@@ -285,7 +310,7 @@ def build_bundle(
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
     try:
-        with zipfile.ZipFile(partial, "w", allowZip64=True) as zf, ThreadPoolExecutor(max_workers=4) as pool:
+        with zipfile.ZipFile(partial, "w", allowZip64=True) as zf, _Previews(PREVIEW_WORKERS) as pool:
             archive = _Archive(zf, created_at)
             written: list[WrittenReport] = []
             for index, report in enumerate(reports, start=1):

@@ -85,6 +85,15 @@ class Dossier:
     verification: list[str] = field(default_factory=list)
 
 
+def _pairs(pairs: list[Pair]) -> list[Pair]:
+    """Every shown value with its control characters (RTL overrides, zero-width) made visible."""
+    return [(key, dutch.visible(value)) for key, value in pairs]
+
+
+def _rows(rows: list[list[str]]) -> list[list[str]]:
+    return [[dutch.visible(cell) for cell in row] for row in rows]
+
+
 def _platform(platform: str) -> str:
     return dutch.PLATFORMS.get(platform, platform) or dutch.UNKNOWN
 
@@ -172,6 +181,8 @@ def _message(number: int, written: WrittenReport) -> MessageView:
         ("Ontvanger", f"{recipient.name} ({recipient.public_role})" if recipient else dutch.UNKNOWN),
         ("Gemeld door", meta.reporter or dutch.UNKNOWN),
     ]
+    if meta.author_details:
+        facts.append(("Overige gegevens afzender", meta.author_details))
     if meta.author_lawful_basis:
         facts.append(("Grondslag vastlegging afzendergegevens", meta.author_lawful_basis))
     if meta.note:
@@ -211,7 +222,7 @@ def _message(number: int, written: WrittenReport) -> MessageView:
     return MessageView(
         number=number,
         heading=heading,
-        facts=facts,
+        facts=_pairs(facts),
         text_shown=text,
         text_notes=notes,
         text_path=written.text_path,
@@ -227,9 +238,9 @@ def _message(number: int, written: WrittenReport) -> MessageView:
             for c in meta.context
         ],
         assessment=_assessment(report, text),
-        reviews=reviews,
-        follow_ups=follow_ups,
-        custody=custody,
+        reviews=_rows(reviews),
+        follow_ups=_rows(follow_ups),
+        custody=_rows(custody),
         final_severity=dutch.SEVERITIES.get(report.final_severity, report.final_severity),
         articles=indicated_articles(report),
     )
@@ -300,6 +311,8 @@ def _gir(
     for report in reports:
         meta = report.metadata
         parts = [p for p in (meta.author_handle, meta.author_name, meta.author_url) if p]
+        if meta.author_details and meta.author_lawful_basis:
+            parts.append(meta.author_details)
         if parts:
             basis = f" [grondslag: {meta.author_lawful_basis}]" if meta.author_lawful_basis else ""
             perpetrators.append(" · ".join(parts) + basis)
@@ -319,7 +332,10 @@ def _gir(
         ("Datum en tijd", dutch.when(known[0]) if known else dutch.UNKNOWN),
         ("Plaats / platform", ", ".join(platforms) + (" — " + ", ".join(urls) if urls else "")),
         ("Betrokkene (publieke taak)", "; ".join(victims) or dutch.UNKNOWN),
-        ("Omschrijving", "\n".join(descriptions)),
+        *(
+            ("Omschrijving" if len(descriptions) == 1 else f"Omschrijving ({n})", text)
+            for n, text in enumerate(descriptions, start=1)
+        ),
         (
             "Dadergegevens (voor zover bekend en rechtmatig vastgelegd)",
             "\n".join(dict.fromkeys(perpetrators)) or dutch.UNKNOWN,
@@ -380,14 +396,14 @@ def build_dossier(
         key_id=key_id,
         software=software,
         models=models,
-        summary=summary,
-        victim=victim,
+        summary=_pairs(summary),
+        victim=_pairs(victim),
         public_task_statement=statement,
-        timeline=_timeline(written, created_at),
+        timeline=_pairs(_timeline(written, created_at)),
         messages=messages,
         articles=union(reports),
         disclaimer=DISCLAIMER,
-        gir=_gir(written, organisation, bundle_id, severity),
+        gir=_pairs(_gir(written, organisation, bundle_id, severity)),
         aftercare=aftercare(severity),
         verification=[
             "Elk bestand in dit dossier staat met grootte en SHA-256 in manifest.json.",

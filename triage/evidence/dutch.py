@@ -89,7 +89,7 @@ def when(moment: datetime | None) -> str:
 def visible(text: str) -> str:
     """Control and format characters (RTL overrides, zero-width) made visible as ⟨U+202E⟩."""
     out = []
-    for char in text:
+    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
         if char in "\n\t":
             out.append(char)
         elif unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
@@ -103,6 +103,6 @@ def hidden_characters(text: str) -> list[str]:
     found = dict.fromkeys(
         f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip()
         for c in text
-        if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")
+        if c not in "\n\t\r" and unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")
     )
     return list(found)

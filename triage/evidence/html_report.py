@@ -7,6 +7,12 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from triage.evidence.dossier import Dossier
+from triage.evidence.dutch import visible
+
+
+def _finalize(value: object) -> object:
+    """Every printed string with its control characters (RTL overrides, zero-width) made visible."""
+    return visible(value) if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)
@@ -17,6 +23,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
 
 

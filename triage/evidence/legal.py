@@ -12,7 +12,7 @@ DISCLAIMER = (
     "Dit is een indicatie voor medewerkers en politie, geen juridisch advies. "
     "Of een artikel van toepassing is, beoordelen politie, officier van justitie en rechter."
 )
-_ORDER = ("285 Sr", "285d Sr", "131 Sr", "137d Sr", "137c Sr", "267 Sr", "266 Sr", "261 Sr", "262 Sr")
+_ORDER = ("285 Sr", "285d Sr", "131 Sr", "137d Sr", "137c Sr", "266 Sr", "267 Sr", "261 Sr", "262 Sr")
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ class MessageMetadata:
     author_handle: str = ""
     author_name: str = ""
     author_url: str = ""
+    author_details: str = ""  # data beyond what the message shows; recorded only with a lawful basis
     author_lawful_basis: str = ""
     posted_at_shown: str = ""
     posted_at_utc: datetime | None = None

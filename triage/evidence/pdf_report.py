@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,10 +29,12 @@ from reportlab.platypus import (
 )
 
 from triage.evidence.dossier import Dossier, MessageView, Pair
+from triage.evidence.dutch import visible
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 PAGE_WIDTH = A4[0] - 4 * cm
 MAX_IMAGE_HEIGHT = 14 * cm
+CELL_LIMIT = 1500
 
 
 def _font_dirs() -> list[Path]:
@@ -89,11 +92,18 @@ class _Styles:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(escape(visible(text)).replace("\n", "<br/>"), style)
+
+
+def _cell(text: str, style: ParagraphStyle) -> Paragraph:
+    """A table row cannot break across pages: very long values are cut here (complete in the JSON files)."""
+    if len(text) > CELL_LIMIT:
+        text = text[:CELL_LIMIT] + f"… [ingekort: {len(text)} tekens; volledig in de JSON-bestanden]"
+    return _p(text, style)
 
 
 def _table(rows: list[Pair], s: _Styles, mono_keys: frozenset[str] = frozenset()) -> Table:
-    data = [[_p(k, s.head), _p(v, s.mono if k in mono_keys else s.cell)] for k, v in rows]
+    data = [[_cell(k, s.head), _cell(v, s.mono if k in mono_keys else s.cell)] for k, v in rows]
     return _grid(data, [5 * cm, PAGE_WIDTH - 5 * cm])
 
 
@@ -114,7 +124,7 @@ def _grid(data: list[list[Flowable]], widths: list[float], header: bool = False)
 
 
 def _rows(header: list[str], rows: list[list[str]], s: _Styles, widths: list[float]) -> Table:
-    data = [[_p(h, s.head) for h in header]] + [[_p(cell, s.cell) for cell in row] for row in rows]
+    data = [[_p(h, s.head) for h in header]] + [[_cell(cell, s.cell) for cell in row] for row in rows]
     return _grid(data, widths, header=True)
 
 
@@ -281,6 +291,8 @@ def render_pdf(dossier: Dossier) -> bytes:
         _p(f"Software: {dossier.software}. Modellen: {', '.join(dossier.models) or 'geen'}.", s.small)
     )
 
+    # Binary streams: ASCII85 would be done in pure Python (slow on screenshots) and is 25% larger.
+    rl_config.useA85 = 0
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

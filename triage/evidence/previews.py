@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-MAX_PIXELS = 60_000_000
+MAX_PIXELS = 30_000_000  # a long scrolling screenshot (1290 x 20000) still gets a preview
 MAX_SIDE = 1400
 QUALITY = 80
 

@@ -30,6 +30,7 @@ def metadata_document(report: ReportEvidence) -> dict[str, Any]:
             "handle": meta.author_handle,
             "display_name": meta.author_name,
             "profile_url": meta.author_url,
+            "details": meta.author_details,
             "lawful_basis": meta.author_lawful_basis,
         },
         "posted_at_shown": meta.posted_at_shown,

@@ -80,6 +80,7 @@ def _metadata(raw: dict[str, Any]) -> MessageMetadata:
         author_handle=str(raw.get("author_handle", "")),
         author_name=str(raw.get("author_name", "")),
         author_url=str(raw.get("author_url", "")),
+        author_details=str(raw.get("author_details", "")),
         author_lawful_basis=str(raw.get("author_lawful_basis", "")),
         posted_at_shown=str(raw.get("posted_at_shown", "")),
         posted_at_utc=_time(raw.get("posted_at_utc"), "posted_at_utc"),

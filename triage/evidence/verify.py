@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import json
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from triage.evidence.keys import key_id, load_public_key, verify_signature
 from triage.evidence.names import is_safe_member
 
 MAX_DOCUMENT = 64 * 1024 * 1024
+READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +88,14 @@ def _signature(
         try:
             loaded = json.loads(_read(zf, m.SIGNATURE_JSON))
             document = loaded if isinstance(loaded, dict) else {}
-        except (ValueError, zipfile.BadZipFile) as exc:
+        except READ_ERRORS as exc:
             result.add("signature_unreadable", m.SIGNATURE_JSON, f"not readable JSON ({exc})")
-    raw = _read(zf, m.SIGNATURE_RAW) if m.SIGNATURE_RAW in names else None
+    raw = None
+    if m.SIGNATURE_RAW in names:
+        try:
+            raw = _read(zf, m.SIGNATURE_RAW)
+        except READ_ERRORS as exc:
+            result.add("signature_unreadable", m.SIGNATURE_RAW, f"corrupt in the archive ({exc})")
     embedded = None
     if isinstance(document.get("signature"), str):
         try:
@@ -175,7 +182,7 @@ def _check_files(
         try:
             with zf.open(path) as handle:
                 digest, size = sha256_stream(handle)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except READ_ERRORS as exc:
             result.add("changed", path, f"unreadable or corrupt in the archive ({exc})")
             continue
         result.files_checked += 1
@@ -203,7 +210,12 @@ def _check_timestamp(
     if m.TIMESTAMP not in members:
         return
     result.timestamped = True
-    if hashlib.sha256(manifest_bytes).digest() not in _read(zf, m.TIMESTAMP):
+    try:
+        token = _read(zf, m.TIMESTAMP)
+    except READ_ERRORS as exc:
+        result.add("timestamp_mismatch", m.TIMESTAMP, f"corrupt in the archive ({exc})")
+        return
+    if hashlib.sha256(manifest_bytes).digest() not in token:
         result.add("timestamp_mismatch", m.TIMESTAMP, "the RFC 3161 token is not over this manifest")
 
 
@@ -235,7 +247,7 @@ def verify_bundle(path: Path, public_key: Ed25519PublicKey | bytes | None = None
         try:
             manifest_bytes = _read(zf, m.MANIFEST)
             loaded = json.loads(manifest_bytes)
-        except (ValueError, zipfile.BadZipFile) as exc:
+        except READ_ERRORS as exc:
             result.add("manifest_edited", m.MANIFEST, f"not readable JSON ({exc})")
             return result
         manifest: dict[str, Any] = loaded if isinstance(loaded, dict) else {}

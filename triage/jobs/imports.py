@@ -28,6 +28,9 @@ _TEXT_FIELDS: Final = (
     "author_name",
     "author_url",
     "recipient",
+    "recipient_role",
+    "author_details",
+    "author_lawful_basis",
     "context",
     "note",
 )
@@ -69,6 +72,8 @@ def to_fields(row: dict[str, Any], defaults: dict[str, Any]) -> ReportFields:
         value = row.get(name)
         if value not in (None, ""):
             setattr(fields, name, str(value)[:2000])
+    if fields.author_details and not fields.author_lawful_basis:
+        raise ValueError("author_details needs author_lawful_basis")
     fields.posted_at = _when(row.get("posted_at"))
     fields.received_at = _when(row.get("received_at"))
     return fields

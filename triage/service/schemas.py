@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from triage.engine.labels import Label, Severity, Target
 
@@ -31,8 +31,21 @@ class ReportCreate(BaseModel):
     posted_at: datetime | None = None
     received_at: datetime | None = None
     recipient: str | None = Field(default=None, max_length=500)
+    recipient_role: str | None = Field(default=None, max_length=200)
+    author_details: str | None = Field(
+        default=None,
+        max_length=MAX_FIELD,
+        description="Data about the sender beyond what the message shows; needs author_lawful_basis.",
+    )
+    author_lawful_basis: str | None = Field(default=None, max_length=MAX_FIELD)
     context: str | None = Field(default=None, max_length=200_000)
     note: str | None = Field(default=None, max_length=20_000)
+
+    @model_validator(mode="after")
+    def _lawful_basis(self) -> ReportCreate:
+        if (self.author_details or "").strip() and not (self.author_lawful_basis or "").strip():
+            raise ValueError("author_details is recorded only with a stated author_lawful_basis")
+        return self
 
 
 class Advice(BaseModel):

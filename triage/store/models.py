@@ -41,6 +41,12 @@ class Organisation(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The contact address on evidence bundles and police reports: the organisation's, never the victim's home.
+    contact_address: Mapped[str | None] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    # Texts and attachments of closed reports are deleted this many days after closing.
+    retention_days: Mapped[int] = mapped_column(Integer, default=365, server_default=text("365"))
 
 
 class User(Base):
@@ -53,6 +59,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Credential(Base):
@@ -94,6 +101,10 @@ class Report(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recipient: Mapped[str | None] = mapped_column(String(500))
+    recipient_role: Mapped[str | None] = mapped_column(String(200))
+    # Perpetrator data beyond what the message shows, recorded only with a stated lawful basis.
+    author_details: Mapped[str | None] = mapped_column(Text)
+    author_lawful_basis: Mapped[str | None] = mapped_column(Text)
     context: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -107,6 +118,11 @@ class Report(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_severity: Mapped[str | None] = mapped_column(String(16))  # the latest reviewer's severity
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when texts and attachments were deleted (retention or erasure); hashes and the audit remain.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purge_reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class ReportFlag(Base):
@@ -128,7 +144,7 @@ class Attachment(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when read
     ocr_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -144,6 +160,22 @@ class Review(Base):
     severity: Mapped[str | None] = mapped_column(String(16))
     target: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FollowUp(Base):
+    """A step taken after review: registered in GIR, reported to the police or the platform, or not."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # gir | police | platform | not_reported
+    reference: Mapped[str | None] = mapped_column(String(200))  # registration number, ticket id
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # for not_reported: the reason
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -7,14 +7,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from triage.engine.labels import SEVERITIES
 from triage.errors import InvalidInput
-from triage.store.models import Report, ReportFlag
+from triage.store.deadlines import POLICE_DECISIONS, POLICE_SEVERITIES, police_cutoff
+from triage.store.models import FollowUp, Report, ReportFlag
+from triage.store.types import utcnow
 
 OPEN_STATUSES = ("new", "in_review")
+# A report waits for a police decision until it is dismissed or closed, also once confirmed.
+AWAITING_POLICE_STATUSES = ("new", "in_review", "confirmed", "reported")
 
 
 @dataclass(slots=True)
@@ -29,6 +33,8 @@ class QueueFilter:
     campaign: str | None = None
     author: str | None = None
     include_duplicates: bool = False
+    police_overdue: bool = False  # high/critical without a police decision after two working days
+    now: datetime | None = None
 
 
 def encode_cursor(report: Report) -> str:
@@ -49,7 +55,14 @@ def queue_page(
     session: Session, *, org_id: str, filters: QueueFilter, cursor: str | None = None, limit: int = 50
 ) -> tuple[list[Report], str | None]:
     query = select(Report).where(Report.org_id == org_id)
-    query = query.where(Report.status.in_(filters.status or OPEN_STATUSES))
+    default_statuses = AWAITING_POLICE_STATUSES if filters.police_overdue else OPEN_STATUSES
+    query = query.where(Report.status.in_(filters.status or default_statuses))
+    if filters.police_overdue:
+        query = query.where(
+            func.coalesce(Report.reviewed_severity, Report.severity).in_(POLICE_SEVERITIES),
+            Report.created_at <= police_cutoff(filters.now or utcnow()),
+            ~exists().where(FollowUp.report_id == Report.id, FollowUp.kind.in_(POLICE_DECISIONS)),
+        )
     if filters.min_severity:
         if filters.min_severity not in SEVERITIES:
             raise InvalidInput(f"unknown severity {filters.min_severity!r}")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from triage.errors import NotFound
+from triage.errors import InvalidInput, NotFound
 from triage.store.audit import Actor, record
 from triage.store.models import Attachment, Report, ReportFlag, User
 from triage.store.users import REVIEW_ROLES
@@ -36,8 +36,20 @@ class ReportFields:
     posted_at: datetime | None = None
     received_at: datetime | None = None
     recipient: str | None = None
+    recipient_role: str | None = None
+    author_details: str | None = None
+    author_lawful_basis: str | None = None
     context: str | None = None
     note: str | None = None
+
+
+def check_lawful_basis(fields: ReportFields) -> None:
+    """Author data beyond what the message shows (handle, display name, profile URL) needs a basis."""
+    if (fields.author_details or "").strip() and not (fields.author_lawful_basis or "").strip():
+        raise InvalidInput(
+            "author_details (data about the sender beyond what the message shows) is recorded only "
+            "with a stated lawful basis: fill in author_lawful_basis"
+        )
 
 
 @dataclass(slots=True)
@@ -60,6 +72,7 @@ def create_report(
     import_job_id: str | None = None,
 ) -> Report:
     user = actor.user
+    check_lawful_basis(fields)
     digest = text_sha256(fields.text)
     original = (
         session.scalar(
@@ -89,6 +102,9 @@ def create_report(
         posted_at=fields.posted_at,
         received_at=fields.received_at,
         recipient=fields.recipient or user.email,
+        recipient_role=fields.recipient_role or None,
+        author_details=(fields.author_details or "").strip() or None,
+        author_lawful_basis=(fields.author_lawful_basis or "").strip() or None,
         context=fields.context,
         note=fields.note,
         verdict=verdict,

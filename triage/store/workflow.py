@@ -44,6 +44,7 @@ def transition(session: Session, *, actor: Actor, report: Report, to: str, note:
     before = report.status
     report.status = to
     report.updated_at = utcnow()
+    report.closed_at = report.updated_at if to == "closed" else None
     detail = {"from": before, "to": to} | ({"note": note} if note else {})
     record(
         session, actor=actor, action="transition", org_id=report.org_id, report_id=report.id, detail=detail
@@ -114,6 +115,8 @@ def add_review(
         note=note,
     )
     session.add(review)
+    if severity:
+        report.reviewed_severity = severity
     record(
         session,
         actor=actor,

@@ -12,14 +12,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Final
-
-try:  # Python 3.11+
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 _COMMON: Final = frozenset(
     [
@@ -136,7 +131,8 @@ def derive_anchors(regex: str) -> list[frozenset[str]]:
             found = _required_sets(list(branch))
             if not found:
                 return []
-            union |= max(found, key=_score)
+            best: frozenset[str] = max(found, key=_score)
+            union |= best
         return [frozenset(union)]
     return _required_sets(items)
 

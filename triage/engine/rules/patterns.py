@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from triage.engine.analysis import CUE_LABELS
 from triage.engine.labels import LABELS
 from triage.engine.rules.anchors import AnchorIndex, derive_anchors
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
 
-CUE_LABELS: Final = frozenset(
-    {"cue:specific", "cue:role", "cue:second_person", "cue:recipient", "cue:group", "cue:violence_emoji"}
-)
 VALID_LABELS: Final = frozenset(LABELS) | CUE_LABELS
 FLAGS: Final = frozenset({"neg_ok", "contact", "cased", "digits", "at"})
 _DIGIT = re.compile(r"\d")

@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+
+from triage.engine.vectorizer import TfidfIndex, sklearn_vectorizer
+
+DOCS = [
+    "ik ga je vermoorden vuile rat",
+    "wat een kutbeleid van die wethouder",
+    "de raad vergadert donderdag over de begroting",
+    "jij bent een kankerlijer en een rat",
+    "mooie speech wethouder, dank je wel",
+    "de wethouder en de raad en de begroting",
+    "onbekende woorden zoals zwiebelbrot",
+    "",
+]
+
+
+@pytest.mark.parametrize("kind", ["char", "word"])
+def test_index_reproduces_scikit_learn(kind: str) -> None:
+    vectorizer = sklearn_vectorizer(kind).fit(DOCS)  # type: ignore[arg-type]
+    index = TfidfIndex(kind, vectorizer.get_feature_names_out(), vectorizer.idf_)  # type: ignore[arg-type]
+    expected = vectorizer.transform(DOCS).toarray()
+    actual = index.transform(DOCS).toarray()
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_terms_and_idf_must_agree() -> None:
+    with pytest.raises(ValueError):
+        TfidfIndex("word", np.array(["a", "b"]), np.array([1.0]))
