@@ -15,6 +15,8 @@ from training.corpus import Example
 from triage.engine import Engine, Verdict
 from triage.engine.labels import ATTACK_LABELS, LABELS, SEVERITIES
 
+CALIBRATION_BINS = 10
+
 
 @dataclass
 class Evaluation:
@@ -47,6 +49,7 @@ class Evaluation:
                 "auroc": _auroc(gold_attack, scores),
             },
         }
+        result["by_lang"] = _by_group([e.lang for e in self.examples], gold_attack, pred_attack)
         gold_levels = [e.severity for e in self.examples]
         if all(level in SEVERITIES for level in gold_levels):
             result["severity_confusion"] = {
@@ -74,6 +77,11 @@ class Evaluation:
                     "auroc": _auroc(gold[:, i], proba[:, i]),
                 }
             result["labels"] = per_label
+            result["calibration"] = {
+                label: _calibration(gold[:, i], proba[:, i])
+                for i, label in enumerate(LABELS)
+                if gold[:, i].any()
+            }
             result["attack_label_macro_f1"] = float(
                 np.mean([per_label[label]["f1"] for label in LABELS if label in ATTACK_LABELS])
             )
@@ -112,6 +120,8 @@ class Evaluation:
         figure.tight_layout()
         figure.savefig(folder / "pr_curves.png", dpi=100)
         plt.close(figure)
+        if "calibration" in metrics:
+            self.plot_calibration(folder, metrics["calibration"])
         if "severity_confusion" in metrics:
             matrix = np.array(metrics["severity_confusion"]["matrix"])
             figure, axis = plt.subplots(figsize=(5, 4.5))
@@ -126,6 +136,70 @@ class Evaluation:
             figure.tight_layout()
             figure.savefig(folder / "severity_confusion.png", dpi=100)
             plt.close(figure)
+
+    def plot_calibration(self, folder: Path, calibration: dict[str, Any]) -> None:
+        import matplotlib.pyplot as plt
+
+        figure, axis = plt.subplots(figsize=(6, 5))
+        axis.plot([0, 1], [0, 1], "k:", label="perfectly calibrated")
+        for label, values in calibration.items():
+            bins = [b for b in values["bins"] if b["n"]]
+            axis.plot(
+                [b["mean_predicted"] for b in bins],
+                [b["observed"] for b in bins],
+                marker="o",
+                markersize=3,
+                label=f"{label} (ECE {values['ece']:.3f})",
+            )
+        axis.set_xlabel("predicted probability")
+        axis.set_ylabel("observed frequency")
+        axis.set_title("Calibration (reliability) per label")
+        axis.legend(fontsize=7)
+        figure.tight_layout()
+        figure.savefig(folder / "calibration.png", dpi=100)
+        plt.close(figure)
+
+
+def _calibration(gold: np.ndarray, proba: np.ndarray, bins: int = CALIBRATION_BINS) -> dict[str, Any]:
+    """Reliability bins (equal width) and the expected calibration error."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(proba, edges[1:-1]), 0, bins - 1)
+    rows, ece = [], 0.0
+    for b in range(bins):
+        mask = index == b
+        n = int(mask.sum())
+        predicted = float(proba[mask].mean()) if n else None
+        observed = float(gold[mask].mean()) if n else None
+        if n:
+            ece += n / len(proba) * abs(float(predicted or 0.0) - float(observed or 0.0))
+        rows.append(
+            {
+                "low": float(edges[b]),
+                "high": float(edges[b + 1]),
+                "n": n,
+                "mean_predicted": predicted,
+                "observed": observed,
+            }
+        )
+    return {"ece": ece, "bins": rows}
+
+
+def _by_group(groups: Sequence[str], gold: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
+    """Attack precision, recall and F1 per subgroup (e.g. language variety)."""
+    result: dict[str, Any] = {}
+    for group in sorted(set(groups)):
+        mask = np.array([g == group for g in groups])
+        p, r, f, _ = precision_recall_fscore_support(
+            gold[mask], pred[mask], average="binary", zero_division=0
+        )
+        result[group] = {
+            "n": int(mask.sum()),
+            "attacks": int(gold[mask].sum()),
+            "precision": float(p),
+            "recall": float(r),
+            "f1": float(f),
+        }
+    return result
 
 
 def _auroc(gold: np.ndarray, scores: np.ndarray) -> float | None:

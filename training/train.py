@@ -1,74 +1,54 @@
-"""Training of the default scikit-learn model, as explicit stages.
+"""Training as explicit stages, from a TrainConfig (see training/config.py for the TOML):
 
-prepare  (batches -> deduplicated examples with fixed splits)
-train    (train split -> featurizer + calibrated linear heads)
-evaluate (dev split -> thresholds; test split -> metrics and plots)
-package  (model folder: config.json, weights.skops, metrics.json, plots, README.md card)
+prepare  (corpus splits + configured sources -> Dataset: train, dev, test)
+train    (train -> a backend: scikit-learn linear heads, or a fine-tuned transformer; dev -> thresholds)
+evaluate (test and dev -> metrics.json and plots: PR curves, severity confusion, calibration)
+gate     (candidate vs the registry's current model -> gate.json, assessment.json with bias metrics)
+package  (the model folder, written aside and moved into place: config, weights, card README.md)
 
-The same config and data give the same model: every random choice takes the config's seed.
+The same config and data give the same scikit-learn model: every random choice takes the seed.
 """
 
 from __future__ import annotations
 
 import json
-import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from tqdm.auto import tqdm
 
 from training import corpus
 from training.card import write_model_card
+from training.config import DataSource, TrainConfig
 from training.corpus import Example
+from training.data import Dataset, load_dataset
 from training.evaluate import evaluate
-from training.loaders import read_labelled
+from training.gates import run_gate, write_gate
 from triage.engine import Engine
 from triage.engine.analyzer import Analyzer
 from triage.engine.classifier import Featurizer, LinearHeads, SklearnBackend
 from triage.engine.labels import LABELS, TARGETS
 from triage.engine.model_io import ModelConfig, save_sklearn_backend
+from triage.engine.registry import Registry
 from triage.engine.scoring import combine
+
+__all__ = ["DataSource", "TrainConfig", "fit_backend", "prepare", "train", "tune_thresholds"]
 
 # Thresholds below 0.45 would flag messages the model thinks more likely benign than not.
 THRESHOLD_RANGE = (0.45, 0.9)
+STAGES = ("prepare", "train", "evaluate", "gate", "package")
+StageHook = Callable[[str], None]
 
 
-@dataclass
-class TrainConfig:
-    name: str = "triage-nl"
-    version: str = "1.0.0"
-    seed: int = 13
-    label_c: float = 1.0
-    target_c: float = 2.0
-    output: Path | None = None
-    extra_train: list[Path] = field(default_factory=list)
-
-    @classmethod
-    def from_toml(cls, path: Path) -> TrainConfig:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        model = data.get("model", {})
-        backend = data.get("backend", {})
-        sources = data.get("data", {})
-        base = path.parent
-        output = model.get("output")
-        return cls(
-            name=model.get("name", cls.name),
-            version=model.get("version", cls.version),
-            seed=int(data.get("seed", cls.seed)),
-            label_c=float(backend.get("label_c", cls.label_c)),
-            target_c=float(backend.get("target_c", cls.target_c)),
-            output=(base / output).resolve() if output else None,
-            extra_train=[(base / p).resolve() for p in sources.get("extra_train", [])],
-        )
-
-    def output_dir(self) -> Path:
-        from triage.engine.registry import MODELS_DIR
-
-        return self.output or MODELS_DIR / self.name / self.version
+def _bars(config: TrainConfig) -> bool:
+    return config.progress if config.progress is not None else sys.stderr.isatty()
 
 
 def prepare() -> dict[str, str]:
@@ -83,12 +63,12 @@ def _fit_label_heads(
     features: Any, gold: np.ndarray, config: TrainConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     coefs, intercepts, platt_a, platt_b = [], [], [], []
-    for i, _label in enumerate(LABELS):
+    for i, _label in enumerate(tqdm(LABELS, desc="label heads", unit="label", disable=not _bars(config))):
         y = gold[:, i].astype(int)
         model = LogisticRegression(
             C=config.label_c, class_weight="balanced", solver="liblinear", random_state=config.seed
         )
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=config.seed)
+        folds = StratifiedKFold(n_splits=min(5, max(2, int(y.sum()))), shuffle=True, random_state=config.seed)
         scores = cross_val_predict(model, features, y, cv=folds, method="decision_function")
         platt = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
         model.fit(features, y)
@@ -148,42 +128,103 @@ def tune_thresholds(
     return thresholds
 
 
-def train(config: TrainConfig) -> Path:
-    """Run train -> evaluate -> package and return the model folder."""
-    train_examples = corpus.load_split("train")
-    for path in config.extra_train:
-        train_examples.extend(read_labelled(path))
-    dev_examples = corpus.load_split("dev")
-    test_examples = corpus.load_split("test")
-    analyzer = Analyzer.build()
-    backend = fit_backend(train_examples, analyzer, config)
-    thresholds = tune_thresholds(backend, analyzer, dev_examples)
+def _train_sklearn(config: TrainConfig, dataset: Dataset, analyzer: Analyzer, folder: Path) -> Engine:
+    backend = fit_backend(dataset.train, analyzer, config)
+    thresholds = tune_thresholds(backend, analyzer, dataset.dev)
     model_config = ModelConfig(
         name=config.name,
         version=config.version,
         thresholds=thresholds,
         rules_version=analyzer.rules.version,
-        extra={
-            "training": {
-                "seed": config.seed,
-                "label_c": config.label_c,
-                "target_c": config.target_c,
-                "train_examples": len(train_examples),
-                "dev_examples": len(dev_examples),
-                "test_examples": len(test_examples),
-                "extra_train": [str(p.name) for p in config.extra_train],
-            }
-        },
+        extra={"training": {**config.describe(), **_counts(dataset)}},
     )
-    folder = config.output_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     model_config.write(folder)
     save_sklearn_backend(backend, folder)
-    engine = Engine(model_config, backend, analyzer)
-    metrics = {
-        "dev": evaluate(engine, dev_examples).write(folder / "plots" / "dev"),
-        "test": evaluate(engine, test_examples).write(folder / "plots" / "test"),
+    return Engine(model_config, backend, analyzer)
+
+
+def _train_transformer(config: TrainConfig, dataset: Dataset, analyzer: Analyzer, folder: Path) -> Engine:
+    try:
+        from training.transformer import TransformerTrainConfig, prepare_model, train_transformer
+    except ImportError as exc:  # pragma: no cover - only without the 'transformer' extra
+        raise ValueError("backend kind 'transformer' needs the 'transformer' extra") from exc
+    model_table = {"name": config.name, "version": config.version}
+    tconfig = TransformerTrainConfig.from_sections(model_table, config.transformer, config.seed, Path.cwd())
+    model, tokenizer = prepare_model(tconfig, [e.text for e in dataset.train])
+    train_transformer(model, tokenizer, dataset.train, tconfig, folder, dataset.dev, progress=_bars(config))
+    stored = ModelConfig.read(folder)
+    stored.rules_version = analyzer.rules.version
+    stored.extra["training"] = {**stored.extra.get("training", {}), **config.describe(), **_counts(dataset)}
+    stored.write(folder)
+    return Engine.load(folder, analyzer=analyzer)
+
+
+def _counts(dataset: Dataset) -> dict[str, Any]:
+    return {
+        "train_examples": len(dataset.train),
+        "dev_examples": len(dataset.dev),
+        "test_examples": len(dataset.test),
     }
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    write_model_card(folder, model_config, metrics, train_examples)
-    return folder
+
+
+def _baseline(config: TrainConfig, analyzer: Analyzer) -> Engine | None:
+    registry = Registry(config.registry_root(), config.name)
+    current = registry.current()
+    if current is None or current == config.version or not registry.folder(current).is_dir():
+        return None
+    return Engine.load(registry.folder(current), analyzer=analyzer)
+
+
+def train(config: TrainConfig, on_stage: StageHook | None = None) -> Path:
+    """Run every stage and return the model folder (written aside, then moved into place)."""
+    target = config.output_dir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.partial-"))
+    try:
+        with tqdm(total=len(STAGES), desc="training", unit="stage", disable=not _bars(config)) as bar:
+
+            def stage(name: str) -> None:
+                bar.set_postfix_str(name)
+                if on_stage is not None:
+                    on_stage(name)
+
+            stage("prepare")
+            dataset = load_dataset(config)
+            bar.update(1)
+            stage("train")
+            analyzer = Analyzer.build()
+            fit = _train_transformer if config.backend == "transformer" else _train_sklearn
+            engine = fit(config, dataset, analyzer, staging)
+            bar.update(1)
+            stage("evaluate")
+            metrics = {
+                "dev": evaluate(engine, dataset.dev).write(staging / "plots" / "dev"),
+                "test": evaluate(engine, dataset.test).write(staging / "plots" / "test"),
+            }
+            (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+            bar.update(1)
+            stage("gate")
+            verdict, assessment = run_gate(engine, _baseline(config, analyzer), dataset.test, config.gate)
+            write_gate(staging, verdict, assessment)
+            bar.update(1)
+            stage("package")
+            (staging / "data.json").write_text(
+                json.dumps(dataset.summary(), indent=2) + "\n", encoding="utf-8"
+            )
+            write_model_card(staging, engine.config, metrics, dataset, assessment, verdict)
+            _move_into_place(staging, target)
+            bar.update(1)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(target)

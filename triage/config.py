@@ -14,6 +14,16 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     model_dir: Path | None = None
+    # Models: with model_dir unset the service serves the version named in models_dir/model_name/CURRENT
+    # and swaps in a newly promoted one (checked at most every model_check_seconds) without downtime.
+    models_dir: Path | None = None
+    model_name: str = "triage-nl"
+    model_check_seconds: float = 2.0
+    # Background jobs run in the server process unless queue_url names a Redis server (redis://...):
+    # then they go to an RQ queue that `triage worker` processes on any number of machines.
+    queue_url: str | None = None
+    queue_name: str = "triage"
+    training_job_timeout_seconds: int = 6 * 3600
     auto_migrate: bool = False
     session_hours: int = 12
     cookie_secure: bool = False
@@ -29,6 +39,18 @@ class Settings(BaseSettings):
     # Retention: how often the server applies each organisation's retention period (0 = never;
     # `triage retention run` does it from the CLI or cron).
     retention_interval_hours: float = 24.0
+    # Abuse limits (per server process; 0 = off). Forwarding is counted per API token or web session,
+    # login attempts per client address; an account is locked for lockout_minutes after
+    # lockout_failures failed logins in a row within that time.
+    forward_rate_per_minute: int = 600
+    login_rate_per_minute: int = 30
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    # Images larger than this many pixels are refused (decompression bombs), before OCR or previews.
+    max_image_pixels: int = 50_000_000
+    # Logs as one JSON object per line (False: plain text, for a terminal).
+    log_json: bool = True
+    log_level: str = "INFO"
 
     @property
     def effective_database_url(self) -> str:

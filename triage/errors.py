@@ -73,3 +73,21 @@ class DatabaseNotMigrated(TriageError):
 class OcrUnavailable(TriageError):
     code = "ocr_unavailable"
     status = 503
+
+
+class DatabaseUnavailable(TriageError):
+    """The database cannot be reached right now; the request can be retried once it is back."""
+
+    code = "database_unavailable"
+    status = 503
+
+
+class TooManyRequests(TriageError):
+    """A rate limit or a login lock-out; `retry_after` says in how many seconds to try again."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

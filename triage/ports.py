@@ -10,7 +10,8 @@ from triage.engine.verdict import ModelInfo, Verdict
 
 @runtime_checkable
 class Classifier(Protocol):
-    model_info: ModelInfo
+    @property
+    def model_info(self) -> ModelInfo: ...  # read-only: a live classifier's changes when a model is promoted
 
     def classify(self, text: str, recipient: str | None = None) -> Verdict: ...
 

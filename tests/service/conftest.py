@@ -19,7 +19,7 @@ from triage.ports import Classifier
 from triage.service.app import create_app
 from triage.store import credentials, migrate
 from triage.store.db import make_db_engine, make_session_factory
-from triage.store.users import add_user
+from triage.store.users import add_user, get_or_create_org
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -112,6 +112,8 @@ def make_org(settings: Settings, password: str | None = None) -> Org:
             user = add_user(session, email=email, org_name=name, role=role, password=password)
             secret, _ = credentials.issue(session, user=user, kind="token")
             members[key] = Member(email=email, role=role, token=secret, id=user.id)
+        organisation = get_or_create_org(session, name)
+        organisation.contact_address = "Postbus 1, 1000 AA Voorbeeld"  # bundles need the org's address
         session.commit()
     engine.dispose()
     return Org(name=name, **members)

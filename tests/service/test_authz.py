@@ -34,6 +34,35 @@ MATRIX = [
     ),
     ("POST", "/api/v1/classify", {"text": "hallo"}, {"reporter": 200, "reviewer": 200, "admin": 200}),
     ("POST", "/api/v1/imports", None, {"reporter": 403, "reviewer": 202, "admin": 202}),
+    ("GET", "/api/v1/reports/{own}/bundle", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("POST", "/api/v1/bundles", {"report_ids": ["{own}"]}, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/keys/public", None, {"reporter": 200, "reviewer": 200, "admin": 200}),
+    (
+        "POST",
+        "/api/v1/reports/{own}/follow-ups",
+        {"kind": "gir", "reference": "GIR-1"},
+        {"reporter": 403, "reviewer": 201, "admin": 201},
+    ),
+    ("GET", "/api/v1/reports/{own}/follow-ups", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/queue?police_overdue=true", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/exports/gir?format=json", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/exports/stats", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/stats", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/api/v1/organisation", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    (
+        "PATCH",
+        "/api/v1/organisation",
+        {"contact_phone": "14 030"},
+        {"reporter": 403, "reviewer": 403, "admin": 200},
+    ),
+    ("GET", "/api/v1/admin/users", None, {"reporter": 403, "reviewer": 403, "admin": 200}),
+    ("GET", "/api/v1/admin/users/{reporter2}/data", None, {"reporter": 403, "reviewer": 403, "admin": 200}),
+    (
+        "POST",
+        "/api/v1/admin/users/{reporter2}/erase",
+        {"reason": "verzoek"},
+        {"reporter": 403, "reviewer": 403, "admin": 200},
+    ),
 ]
 
 
@@ -48,7 +77,7 @@ def test_role_matrix(
     role: str,
     method: str,
     path: str,
-    body: dict[str, str] | None,
+    body: dict[str, object] | None,
     expected: dict[str, int],
 ) -> None:
     own = forward(org.reporter, "bericht")["id"]
@@ -57,8 +86,11 @@ def test_role_matrix(
         kwargs["content"] = b'{"text": "hallo"}\n'
         kwargs["headers"] = {**_headers(org, role), "content-type": "application/x-ndjson"}
     elif body is not None:
-        kwargs["json"] = body
-    response = client.request(method, path.format(own=own), **kwargs)  # type: ignore[arg-type]
+        kwargs["json"] = {
+            k: [x.format(own=own) for x in v] if isinstance(v, list) else v for k, v in body.items()
+        }
+    url = path.format(own=own, reporter2=org.reporter2.id)
+    response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
     want = expected.get(role, 401)
     assert response.status_code == want, response.text
     if want >= 400:
@@ -90,6 +122,25 @@ def test_other_organisation_gets_404_everywhere(
     assert report["id"] not in [item["id"] for item in queue]
     attachment = client.get(f"/api/v1/reports/{report['id']}/attachments/x", headers=stranger)
     assert attachment.status_code == 404
+    assert client.get(f"/api/v1/reports/{report['id']}/bundle", headers=stranger).status_code == 404
+    assert (
+        client.post("/api/v1/bundles", json={"report_ids": [report["id"]]}, headers=stranger).status_code
+        == 404
+    )
+    step = {"kind": "gir", "reference": "GIR-1"}
+    assert (
+        client.post(f"/api/v1/reports/{report['id']}/follow-ups", json=step, headers=stranger).status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/reports/{report['id']}/follow-ups", headers=stranger).status_code == 404
+    their_admin = other_org.admin.headers
+    assert client.get(f"/api/v1/admin/users/{org.reporter.id}/data", headers=their_admin).status_code == 404
+    erase = client.post(
+        f"/api/v1/admin/users/{org.reporter.id}/erase", json={"reason": "verzoek"}, headers=their_admin
+    )
+    assert erase.status_code == 404
+    records = client.get("/api/v1/exports/gir?format=json&include_unreviewed=true", headers=stranger).json()
+    assert report["id"] not in [r["melding_id"] for r in records["records"]]
 
 
 def test_tokens_are_stored_only_as_hashes(client: TestClient, org: Org, settings: object) -> None:

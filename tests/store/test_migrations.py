@@ -84,3 +84,22 @@ def test_auto_migrate_when_told(tmp_path: Path, classifier_stub: object) -> None
     settings = Settings(data_dir=tmp_path, auto_migrate=True)
     with TestClient(create_app(settings, classifier_stub)) as client:  # type: ignore[arg-type]
         assert client.get("/healthz").status_code == 200
+
+
+def test_upgrade_keeps_existing_rows_and_gives_them_the_defaults(empty_db: Engine) -> None:
+    migrate.upgrade(empty_db, "0001")
+    with empty_db.begin() as connection:
+        connection.execute(
+            text("INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'Gemeente Oud', :now)"),
+            {"now": "2026-01-01 00:00:00+00:00"},
+        )
+    migrate.upgrade(empty_db)
+    with empty_db.connect() as connection:
+        row = connection.execute(
+            text("SELECT retention_days, contact_address FROM organisations WHERE id = 'o1'")
+        ).one()
+    assert tuple(row) == (365, None)
+    assert "follow_ups" in inspect(empty_db).get_table_names()
+    migrate.downgrade(empty_db, "0001")
+    assert "follow_ups" not in inspect(empty_db).get_table_names()
+    assert "retention_days" not in {c["name"] for c in inspect(empty_db).get_columns("organisations")}

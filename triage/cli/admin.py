@@ -18,7 +18,8 @@ from triage.store.users import ROLES, add_user, find_user
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def database_session() -> Iterator[Session]:
+    """A session on the configured database, which must be migrated; errors become CLI messages."""
     engine = make_db_engine(get_settings().effective_database_url)
     try:
         migrate.ensure_current(engine)
@@ -74,7 +75,7 @@ def users_add(email: str, org: str, role: str, password_stdin: bool) -> None:
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     from triage.service.bootstrap import login_link
 
-    with _session() as session:
+    with database_session() as session:
         try:
             user = add_user(session, email=email, org_name=org, role=role, password=password)
             session.commit()
@@ -91,7 +92,7 @@ def users_login_link(email: str) -> None:
     """Print a new one-time login link for an existing user (valid 24 hours)."""
     from triage.service.bootstrap import login_link
 
-    with _session() as session:
+    with database_session() as session:
         try:
             click.echo(login_link(session, email=email, base_url=get_settings().public_url))
         except LookupError as exc:
@@ -107,10 +108,70 @@ def tokens() -> None:
 @click.argument("email")
 def tokens_create(email: str) -> None:
     """Print a new API token for EMAIL on stdout; only its hash is stored."""
-    with _session() as session:
+    with database_session() as session:
         user = find_user(session, email)
         if user is None:
             raise click.ClickException(f"no user {email}")
         secret, _ = credentials.issue(session, user=user, kind="token")
         session.commit()
         click.echo(secret)
+
+
+@main.group()
+def orgs() -> None:
+    """Organisations and their settings."""
+
+
+@orgs.command("set")
+@click.argument("name")
+@click.option("--contact-address", help="The organisation's address on bundles (never a victim's home).")
+@click.option("--contact-email")
+@click.option("--contact-phone")
+@click.option("--retention-days", type=click.IntRange(30, 3650), help="Delete closed reports' texts after.")
+def orgs_set(
+    name: str,
+    contact_address: str | None,
+    contact_email: str | None,
+    contact_phone: str | None,
+    retention_days: int | None,
+) -> None:
+    """Change the settings of organisation NAME (created when new); prints its id."""
+    from triage.store.orgs import OrgSettings, update_settings
+    from triage.store.users import get_or_create_org
+
+    with database_session() as session:
+        try:
+            org = get_or_create_org(session, name)
+            changes = OrgSettings(contact_address, contact_email, contact_phone, retention_days)
+            update_settings(session, actor=None, org=org, changes=changes)
+            session.commit()
+        except TriageError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(org.id)
+
+
+@main.group()
+def retention() -> None:
+    """Each organisation's retention period for closed reports."""
+
+
+@retention.command("run")
+@click.option("--org", "org_name", help="Only this organisation (default: all).")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def retention_run(org_name: str | None, dry_run: bool) -> None:
+    """Delete texts and attachments of closed reports past their organisation's retention period."""
+    from sqlalchemy import select
+
+    from triage.store.models import Organisation
+    from triage.store.privacy import apply_retention
+
+    with database_session() as session:
+        org_id = None
+        if org_name:
+            org_id = session.scalar(select(Organisation.id).where(Organisation.name == org_name))
+            if org_id is None:
+                raise click.ClickException(f"no organisation {org_name}")
+        result = apply_retention(session, org_id=org_id, dry_run=dry_run)
+    for name, count in result.purged.items():
+        click.echo(f"{name}: {count} reports {'due' if dry_run else 'purged'}")
+    click.echo(f"{'due' if dry_run else 'purged'}: {result.total}", err=True)

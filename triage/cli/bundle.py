@@ -14,13 +14,13 @@ from triage.errors import TriageError
 def _default_key_dir() -> Path:
     from triage.config import get_settings
 
-    return get_settings().data_dir / "keys"
+    return get_settings().effective_key_dir
 
 
 _key_dir_option = click.option(
     "--key-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the organisation's signing key (default: TRIAGE_DATA_DIR/keys).",
+    help="Folder of the signing key (default: TRIAGE_KEY_DIR, else TRIAGE_DATA_DIR/keys).",
 )
 
 
@@ -140,3 +140,55 @@ def build(spec: Path, out: Path, key_dir: Path | None, created_by: str | None, t
     except TriageError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(str(path))
+
+
+@bundle.command()
+@click.option("--report", "report_ids", multiple=True, required=True, help="A report id; repeat for more.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The ZIP to write."
+)
+@click.option("--by", "by_email", help="Export as this reviewer or admin (default: the system, via the CLI).")
+@click.option("--reason", help="Why the bundle is made (kept in the chain of custody).")
+def export(report_ids: tuple[str, ...], out: Path, by_email: str | None, reason: str | None) -> None:
+    """Export stored reports of one organisation from the database as a signed bundle (audited)."""
+    import getpass
+
+    from triage.cli.admin import database_session
+    from triage.config import get_settings
+    from triage.errors import NotFound
+    from triage.service.evidence import export_bundle
+    from triage.store.audit import Actor
+    from triage.store.models import Report
+    from triage.store.reports import get_visible
+    from triage.store.users import find_user
+
+    with database_session() as session:
+        try:
+            actor = None
+            if by_email:
+                user = find_user(session, by_email)
+                if user is None or not user.active:
+                    raise click.ClickException(f"no active user {by_email}")
+                actor = Actor(user=user, remote_addr="cli")
+            reports = []
+            for report_id in dict.fromkeys(report_ids):
+                report = (
+                    get_visible(session, actor.user, report_id) if actor else session.get(Report, report_id)
+                )
+                if report is None:
+                    raise NotFound(f"no report {report_id}")
+                reports.append(report)
+            result = export_bundle(
+                session,
+                get_settings(),
+                reports=reports,
+                destination=out,
+                actor=actor,
+                created_by=by_email or f"cli ({getpass.getuser()})",
+                reason=reason,
+                via="cli",
+            )
+        except TriageError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(str(result.path))
+    click.echo(f"bundle {result.bundle_id}, {len(result.report_ids)} reports, key {result.key_id}", err=True)

@@ -15,7 +15,10 @@ from triage.errors import TriageError
 @click.option("--prepare", is_flag=True, help="Reassign the corpus splits first (data/corpus/splits.tsv).")
 @click.option("--output", type=click.Path(path_type=Path), help="Model folder to write.")
 def train(config_path: Path | None, prepare: bool, output: Path | None) -> None:
-    """Train the scikit-learn model from data/ (reproduces the shipped default)."""
+    """Train a model from a TOML config (data sources, backend, seed, gate); default: the shipped one.
+
+    Runs prepare -> train -> evaluate -> gate -> package and writes models/<name>/<version>/; the
+    gate's verdict against the current model is printed and stored, promotion is separate."""
     from training.train import TrainConfig
     from training.train import prepare as run_prepare
     from training.train import train as run_training
@@ -26,7 +29,15 @@ def train(config_path: Path | None, prepare: bool, output: Path | None) -> None:
     if prepare:
         assignment = run_prepare()
         click.echo(f"prepared splits for {len(assignment)} examples", err=True)
-    folder = run_training(config)
+    try:
+        folder = run_training(config)
+    except (ValueError, TriageError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    from training.gates import gate_lines, read_gate
+
+    verdict = read_gate(folder)
+    for line in gate_lines(verdict) if verdict else []:
+        click.echo(line, err=True)
     click.echo(str(folder))
 
 

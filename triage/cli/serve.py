@@ -43,7 +43,17 @@ def serve(host: str, port: int, migrate_first: bool, workers: int) -> None:
     """Start the web service and API (docs at /docs)."""
     import uvicorn
 
+    from triage.service.observability import log_config
+
     _prepare(migrate_first, f"http://{host}:{port}")
+    settings = get_settings()
     uvicorn.run(
-        "triage.service.app:create_app", host=host, port=port, workers=workers, factory=True, log_level="info"
+        "triage.service.app:create_app",
+        host=host,
+        port=port,
+        workers=workers,
+        factory=True,
+        log_level=settings.log_level.lower(),
+        log_config=log_config(settings.log_level.upper(), as_json=settings.log_json),
+        access_log=False,  # its lines carry query strings (?key=TOKEN); triage.access logs without them
     )

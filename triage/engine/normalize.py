@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 # Characters that are invisible or steer rendering; attackers use them to split words.
 _INVISIBLE = frozenset(
@@ -50,8 +51,18 @@ _WORDISH = re.compile(r"[$€]?[^\W_](?:[^\W_]|[$@€!](?=[^\W_]))*")
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[ .\-_*][^\W\d_]){2,}(?![^\W\d_])")
 _ELONGATED = re.compile(r"([^\d\s])\1{2,}")
 _ASCII_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-_HAS_LEET = re.compile(r"[0-9$@€!]")
-_TOKEN = re.compile(r"[^\W\d_]{4,}")
+_LEET_CHAR = re.compile(r"[013457$@€!]")  # the keys of _LEET
+_EDGE_DIGITS = re.compile(r"\d\d$|^\d\d")
+_SEPARATORS = re.compile(r"[ .\-_*]")
+# Plain ASCII stands for itself; anything else (and the backtick, a quote) is folded one by one.
+_SPECIAL_CHAR = re.compile(r"[^\n\x20-\x5f\x61-\x7e]")
+# A spaced-out word with leet characters: at least four single letters or leet characters.
+_SPACED_LEET = re.compile(r"(?<![\w$@€!])[^\W_$@€!](?:[ .\-_*](?:[^\W_]|[$@€!])){3,}(?![\w$@€!])")
+# What _SPACED needs: a letter, a separator, a letter, a separator, a letter.
+_SPACED_HINT = re.compile(r"[^\W\d_][ .\-_*][^\W\d_][ .\-_*][^\W\d_]")
+# A run of four or more letters that starts like one of _PRONOUNS (the only runs _segment splits).
+_PRONOUN_TOKEN = re.compile(r"(?:ik|je|ji|jo|we|wi|ze|zi|hi|ju)[^\W\d_]{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
 
 # Missing-space forms: a token made only of these short words is split ("ikmaakjeaf").
 _PRONOUNS = ("ik", "je", "jij", "jou", "we", "wij", "ze", "zij", "hij", "jullie")
@@ -105,6 +116,16 @@ class _Builder:
         self.lower.append(lower)
         self.starts.append(start)
         self.ends.append(end)
+
+    @classmethod
+    def identity(cls, cased: str, lower: str) -> _Builder:
+        """A text whose every character stands for the original character at the same offset."""
+        built = cls()
+        built.cased = list(cased)
+        built.lower = list(lower)
+        built.starts = list(range(len(lower)))
+        built.ends = list(range(1, len(lower) + 1))
+        return built
 
     def text(self) -> str:
         return "".join(self.lower)
@@ -176,25 +197,31 @@ def _fold_one(char: str) -> tuple[tuple[str, str], ...]:
     pieces: list[tuple[str, str]] = []
     for piece in _QUOTES.get(char) or unicodedata.normalize("NFKC", char):
         piece = _HOMOGLYPHS.get(piece, piece)
-        for letter in (_strip_marks(piece) if ord(piece) > 127 else piece) or piece:
+        for letter in _strip_marks(piece) if ord(piece) > 127 else piece:
+            if ord(letter) > 127 and unicodedata.category(letter) == "Mn":
+                continue  # a mark from the folding (Thai sara am): dropped, as a mark in the text is
+            letter = _HOMOGLYPHS.get(letter, letter)  # a Greek or Cyrillic letter once its accent is gone
             lower = letter.lower()
             if len(lower) > 1:
                 lower = _strip_marks(lower) or lower
-            pieces.extend((letter if len(lower) == 1 else low, low) for low in lower)
+            pieces.extend((letter if len(lower) == 1 else low, _HOMOGLYPHS.get(low, low)) for low in lower)
     return tuple(pieces)
 
 
 def _fold_characters(original: str) -> _Builder:
     built = _Builder()
-    if original.isascii() and not _ASCII_CONTROL.search(original):  # the common case, fast
-        built.cased = list(original)
-        built.lower = list(original.lower())
-        built.starts = list(range(len(original)))
-        built.ends = list(range(1, len(original) + 1))
-        return built
     cased, lower, starts, ends = built.cased, built.lower, built.starts, built.ends
-    for index, char in enumerate(original):
-        pieces = _fold_one(char)
+    position = 0
+    for special in _SPECIAL_CHAR.finditer(original):
+        index = special.start()
+        if index > position:  # a run of printable ASCII: each character stands for itself
+            run = original[position:index]
+            cased.extend(run)
+            lower.extend(run.lower())
+            starts.extend(range(position, index))
+            ends.extend(range(position + 1, index + 1))
+        position = index + 1
+        pieces = _fold_one(special.group())
         if pieces is _CONTROL:  # control characters become one space
             if lower and lower[-1] != " ":
                 cased.append(" ")
@@ -210,10 +237,23 @@ def _fold_characters(original: str) -> _Builder:
                 lower.append(lower_piece)
                 starts.append(index)
                 ends.append(index + 1)
+    if position < len(original):
+        run = original[position:]
+        cased.extend(run)
+        lower.extend(run.lower())
+        starts.extend(range(position, len(original)))
+        ends.extend(range(position + 1, len(original) + 1))
     return built
 
 
+def _may_hold_entities(text: str) -> bool:
+    """Every entity needs "@" (e-mail, mention), "#" (hashtag), "://" or "www." (URL)."""
+    return "@" in text or "#" in text or "://" in text or "www." in text.lower()
+
+
 def _protected(text: str) -> list[tuple[int, int]]:
+    if not _may_hold_entities(text):
+        return []
     return [match.span() for match in ENTITY_PATTERN.finditer(text)]
 
 
@@ -223,21 +263,45 @@ def _outside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _leet_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    if not _HAS_LEET.search(text):
+    first = _LEET_CHAR.search(text)  # a word without one of these folds to itself
+    if first is None:
         return edits
-    for match in _WORDISH.finditer(text):
+    # Words never span whitespace: scanning from the start of the first leet character's chunk
+    # finds the same words from there on as scanning the whole text.
+    begin = first.start()
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    for match in _WORDISH.finditer(text, begin):
         word = match.group()
-        if word.isalpha():
-            continue
-        letters = sum(char.isalpha() for char in word)
-        digits = sum(char.isdigit() for char in word)
-        if letters < 2 or digits > letters or re.search(r"\d\d$|^\d\d", word):
+        if word.isalpha() or not _leet_word(word):
             continue
         if not _outside(protected, *match.span()):
             continue
         folded = "".join(_LEET.get(char, char) for char in word)
         if folded != word:
             edits.append((match.start(), match.end(), folded))
+    return edits
+
+
+def _leet_word(word: str) -> bool:
+    """Whether a word with digits or symbols is leetspeak rather than a number or code."""
+    letters = sum(char.isalpha() for char in word)
+    digits = sum(char.isdigit() for char in word)
+    return not (letters < 2 or digits > letters or _EDGE_DIGITS.search(word))
+
+
+def _spaced_leet_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Spaced-out words with leet characters ("k 4 n k e r" -> "k4nker", folded by the leet step)."""
+    edits: list[tuple[int, int, str]] = []
+    if not _LEET_CHAR.search(text):
+        return edits
+    for match in _SPACED_LEET.finditer(text):
+        word = _SEPARATORS.sub("", match.group())
+        if word.isalpha() or not _leet_word(word) or not _outside(protected, *match.span()):
+            continue
+        if not "".join(_LEET.get(char, char) for char in word).isalpha():  # the leet step would not fold it
+            continue
+        edits.append((match.start(), match.end(), word))
     return edits
 
 
@@ -273,31 +337,63 @@ def _segment(token: str) -> list[str] | None:
 
 def _missing_space_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     edits = []
-    for match in _TOKEN.finditer(text):
+    for match in _PRONOUN_TOKEN.finditer(text):
+        start = match.start()
+        if start and _LETTER.match(text, start - 1):  # inside a longer run of letters: not a token
+            continue
         parts = _segment(match.group())
         if parts and _outside(protected, *match.span()):
             edits.append((match.start(), match.end(), " ".join(parts)))
     return edits
 
 
+_STEPS: tuple[Callable[[str, list[tuple[int, int]]], list[tuple[int, int, str]]], ...] = (
+    _spaced_leet_edits,
+    _leet_edits,
+    lambda t, p: _regex_edits(_SPACED, t, p, lambda s: _SEPARATORS.sub("", s)) if _maybe_spaced(t) else [],
+    lambda t, p: _regex_edits(_ELONGATED, t, p, lambda s: s[:2]),
+    _missing_space_edits,
+)
+
+
+def _maybe_spaced(text: str) -> bool:
+    return _SPACED_HINT.search(text) is not None
+
+
 def normalize(original: str) -> Normalized:
-    built = _fold_characters(original)
-    text = built.text()
+    built: _Builder | None = None
+    if original.isascii() and not _ASCII_CONTROL.search(original):  # the common case, fast
+        text = original.lower()
+    else:
+        built = _fold_characters(original)
+        text = built.text()
     protected = _protected(text)
-    for step in (
-        lambda t, p: _leet_edits(t, p),
-        lambda t, p: _regex_edits(_SPACED, t, p, lambda s: re.sub(r"[ .\-_*]", "", s)),
-        lambda t, p: _regex_edits(_ELONGATED, t, p, lambda s: s[:2]),
-        lambda t, p: _missing_space_edits(t, p),
-    ):
+    for step in _STEPS:
         edits = step(text, protected)
-        if edits:
+        while edits:  # until the step finds nothing more ("€€aa" -> "€eaa" -> "eeaa"): idempotent
+            if built is None:
+                built = _Builder.identity(original, text)
             built = built.rewrite(edits)
             text = built.text()
             protected = _protected(text)
-    entities = tuple(
-        Entity(str(match.lastgroup), match.start(), match.end()) for match in ENTITY_PATTERN.finditer(text)
+            edits = step(text, protected)
+    entities = (
+        tuple(
+            Entity(str(match.lastgroup), match.start(), match.end())
+            for match in ENTITY_PATTERN.finditer(text)
+        )
+        if protected
+        else ()
     )
+    if built is None:
+        return Normalized(
+            original=original,
+            text=text,
+            cased=original,
+            starts=_positions(0, len(text)),
+            ends=_positions(1, len(text) + 1),
+            entities=entities,
+        )
     return Normalized(
         original=original,
         text=text,
@@ -306,3 +402,10 @@ def normalize(original: str) -> Normalized:
         ends=tuple(built.ends),
         entities=entities,
     )
+
+
+_RANGE: Final = tuple(range(4097))
+
+
+def _positions(start: int, stop: int) -> tuple[int, ...]:
+    return _RANGE[start:stop] if stop < len(_RANGE) else tuple(range(start, stop))

@@ -16,6 +16,8 @@ from triage.engine.labels import ATTACK_LABELS, SEVERITIES, Severity, severity_r
 BAND: Final = 0.2
 # Insult hits at or above this weight are severe (dehumanising) insults.
 SEVERE_INSULT_WEIGHT: Final = 0.9
+# Within the `none` band, how much the profanity probability counts next to the attack labels.
+PROFANITY_WEIGHT: Final = 0.5
 
 
 def _level(analysis: Analysis) -> tuple[Severity, tuple[str, ...]]:
@@ -44,6 +46,8 @@ def _level(analysis: Analysis) -> tuple[Severity, tuple[str, ...]]:
 def assess_severity(analysis: Analysis) -> tuple[Severity, float]:
     level, earned_by = _level(analysis)
     confidence = max((analysis.probabilities.get(label, 0.0) for label in earned_by), default=0.0)
+    if level == "none":  # vulgarity makes an unflagged message worth reading sooner
+        confidence = max(confidence, PROFANITY_WEIGHT * analysis.probabilities.get("profanity", 0.0))
     score = severity_rank(level) * BAND + BAND * min(max(confidence, 0.0), 0.999)
     return level, round(score, 4)
 

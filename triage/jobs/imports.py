@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Final
+
+from sqlalchemy import select, update
 
 from triage.jobs.base import JobContext
 from triage.store.audit import Actor
@@ -15,6 +18,7 @@ from triage.store.models import ImportJob, User
 from triage.store.reports import ReportFields, create_report
 from triage.store.types import utcnow
 
+log = logging.getLogger(__name__)
 BATCH: Final = 200
 MAX_ERRORS: Final = 100
 MAX_TEXT: Final = 100_000
@@ -60,6 +64,14 @@ def _when(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
+def _bad_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def to_fields(row: dict[str, Any], defaults: dict[str, Any]) -> ReportFields:
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -74,6 +86,10 @@ def to_fields(row: dict[str, Any], defaults: dict[str, Any]) -> ReportFields:
             setattr(fields, name, str(value)[:2000])
     if fields.author_details and not fields.author_lawful_basis:
         raise ValueError("author_details needs author_lawful_basis")
+    for name in ("text", *_TEXT_FIELDS):
+        value = getattr(fields, name)
+        if isinstance(value, str) and ("\x00" in value or _bad_unicode(value)):
+            raise ValueError(f"{name} contains a NUL character or invalid Unicode")
     fields.posted_at = _when(row.get("posted_at"))
     fields.received_at = _when(row.get("received_at"))
     return fields
@@ -85,7 +101,7 @@ class ImportReports:
     def run(self, context: JobContext, job_id: str) -> None:
         with context.sessions() as session:
             job = session.get(ImportJob, job_id)
-            if job is None:
+            if job is None or job.status in ("done", "failed"):
                 return
             job.status = "running"
             kind, payload, defaults, user_id = job.kind, job.payload, dict(job.defaults), job.user_id
@@ -116,8 +132,9 @@ class ImportReports:
             job = session.get(ImportJob, job_id)
             assert job is not None
             job.total = len(rows)
+            done = job.processed  # after a restart: resume behind the last committed batch
             session.commit()
-        for start in range(0, len(rows), BATCH):
+        for start in range(done, len(rows), BATCH):
             batch: list[tuple[int, ReportFields]] = []
             errors: list[dict[str, Any]] = []
             for number, row in rows[start : start + BATCH]:
@@ -132,9 +149,22 @@ class ImportReports:
             )
             with context.sessions() as session:
                 user = session.get(User, user_id)
-                job = session.get(ImportJob, job_id)
-                assert user is not None and job is not None
+                assert user is not None
                 actor = Actor(user=user)
+                # A batch commits together with the progress counter, and only if the counter is still
+                # where this runner left it: a second runner of the same job (resumed by another
+                # process) never imports a row twice; the one that loses the race stops.
+                chunk = len(rows[start : start + BATCH])
+                moved = session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == job_id, ImportJob.processed == done)
+                    .values(processed=done + chunk, failed=ImportJob.failed + len(errors))
+                    .execution_options(synchronize_session=False)
+                )
+                if moved.rowcount != 1:  # type: ignore[attr-defined]
+                    session.rollback()
+                    log.warning("import %s: another runner took over at row %d; stopping", job_id, done)
+                    return
                 for (_, fields), verdict in zip(batch, verdicts, strict=True):
                     create_report(
                         session,
@@ -144,10 +174,16 @@ class ImportReports:
                         text_source="import",
                         import_job_id=job_id,
                     )
-                job.processed += len(rows[start : start + BATCH])
-                job.failed += len(errors)
-                job.errors = (job.errors + errors)[:MAX_ERRORS]
+                if errors:
+                    known = session.scalar(select(ImportJob.errors).where(ImportJob.id == job_id)) or []
+                    session.execute(
+                        update(ImportJob)
+                        .where(ImportJob.id == job_id)
+                        .values(errors=(list(known) + errors)[:MAX_ERRORS])
+                        .execution_options(synchronize_session=False)
+                    )
                 session.commit()
+                done += chunk
         with context.sessions() as session:
             job = session.get(ImportJob, job_id)
             assert job is not None

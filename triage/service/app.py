@@ -10,14 +10,26 @@ from fastapi.staticfiles import StaticFiles
 
 from triage import __version__
 from triage.config import Settings, get_settings
+from triage.engine.registry import MODELS_DIR, Registry
 from triage.jobs.base import JobContext
 from triage.jobs.imports import ImportReports
+from triage.jobs.recovery import resume_interrupted
+from triage.jobs.retention import ApplyRetention
 from triage.jobs.runner import EmbeddedRunner
+from triage.jobs.schedule import Every
+from triage.jobs.worker import training_runner
 from triage.ports import Classifier
 from triage.service import errors, headers
+from triage.service.live_model import LiveClassifier
+from triage.service.observability import Metrics, RequestMetrics, TimedClassifier
+from triage.service.ratelimit import BodyLimit, RateLimits
 from triage.service.routes import (
+    api_admin,
+    api_bundles,
     api_classify,
+    api_exports,
     api_imports,
+    api_models,
     api_queue,
     api_reports,
     health,
@@ -32,6 +44,9 @@ from triage.store.db import make_db_engine, make_session_factory
 
 def _default_classifier(settings: Settings) -> Callable[[], Classifier]:
     def load() -> Classifier:
+        if settings.model_dir is None:  # the registry's CURRENT version, swapped when it changes
+            registry = Registry(settings.models_dir or MODELS_DIR, settings.model_name)
+            return LiveClassifier(registry, check_seconds=settings.model_check_seconds)
         from triage.engine import Engine
 
         return Engine.load(settings.model_dir)
@@ -52,24 +67,54 @@ def create_app(
         migrate.ensure_current(db)
         provider = classifier if classifier is not None else _default_classifier(settings)
         loaded = provider if isinstance(provider, Classifier) else provider()
+        app.state.models = loaded if isinstance(loaded, LiveClassifier) else None
+        app.state.training_runner = training_runner(settings)
+        loaded = TimedClassifier(loaded, metrics)
         sessions = make_session_factory(db)
         runner = EmbeddedRunner(
             JobContext(sessions=sessions, classifier=loaded),
-            {ImportReports.name: ImportReports()},
+            {ImportReports.name: ImportReports(), ApplyRetention.name: ApplyRetention()},
         )
+        retention = Every(
+            runner, ApplyRetention.name, "all", settings.retention_interval_hours * 3600
+        ).start()
         app.state.triage = AppState(
             settings=settings, db=db, sessions=sessions, classifier=loaded, runner=runner
         )
+        resume_interrupted(sessions, runner)
         try:
             yield
         finally:
+            retention.stop()
             runner.shutdown()
+            app.state.training_runner.shutdown()
             db.dispose()
 
     app = FastAPI(title="triage-nl", version=__version__, lifespan=lifespan)
+    metrics = app.state.metrics = Metrics()
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_import_bytes + 1024 * 1024)
+    app.add_middleware(
+        RateLimits,
+        forward_per_minute=settings.forward_rate_per_minute,
+        login_per_minute=settings.login_rate_per_minute,
+        metrics=metrics,
+    )
     headers.install(app, max_body_bytes=settings.max_import_bytes + 1024 * 1024)
+    app.add_middleware(RequestMetrics, metrics=metrics)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (health, api_reports, api_queue, api_classify, api_imports, web_auth, web_pages):
+    for module in (
+        health,
+        api_reports,
+        api_bundles,
+        api_admin,
+        api_exports,
+        api_queue,
+        api_classify,
+        api_imports,
+        api_models,
+        web_auth,
+        web_pages,
+    ):
         app.include_router(module.router)
     return app

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from triage.errors import Gone
+from triage.service.intake import as_utc
 from triage.store import workflow
 from triage.store.audit import Actor, record
-from triage.store.models import Attachment, Report, Review
+from triage.store.followups import FollowUpInput, add_follow_up
+from triage.store.models import Attachment, FollowUp, Report, Review
 from triage.store.reports import attachments_of, get_attachment, get_visible
 
 
@@ -21,6 +26,9 @@ def view_report(
 
 def view_attachment(db: Session, *, actor: Actor, attachment_id: str) -> Attachment:
     attachment = get_attachment(db, actor.user, attachment_id)
+    report = db.get(Report, attachment.report_id)
+    if report is not None and report.purged_at is not None:
+        raise Gone(f"this attachment was deleted on {report.purged_at:%Y-%m-%d}; its SHA-256 remains")
     record(
         db,
         actor=actor,
@@ -80,3 +88,20 @@ def change_status(
     workflow.set_status(db, actor=actor, report=report, status=status, note=note)
     db.commit()
     return report
+
+
+def record_follow_up(
+    db: Session,
+    *,
+    actor: Actor,
+    report_id: str,
+    kind: str,
+    reference: str | None = None,
+    occurred_at: datetime | None = None,
+    note: str | None = None,
+) -> FollowUp:
+    report = get_visible(db, actor.user, report_id)
+    step = FollowUpInput(kind=kind, reference=reference, occurred_at=as_utc(occurred_at), note=note)
+    row = add_follow_up(db, actor=actor, report=report, step=step)
+    db.commit()
+    return row

@@ -63,7 +63,7 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def optional_auth(request: Request, db: DbDep) -> Auth | None:
+def _resolve_auth(request: Request, db: Session) -> Auth | None:
     token = _bearer(request)
     if token is not None:
         found = credentials.resolve(db, token, "token")
@@ -76,6 +76,16 @@ def optional_auth(request: Request, db: DbDep) -> Auth | None:
         if found is not None:
             return Auth(user=found[0], via="session", csrf=found[1].csrf, secret=cookie)
     return None
+
+
+def optional_auth(request: Request, db: DbDep) -> Auth | None:
+    try:
+        return _resolve_auth(request, db)
+    finally:
+        # End the lookup's transaction here: on SQLite every transaction holds the write lock (BEGIN
+        # IMMEDIATE), and the request may now await its body; holding the lock across an await stalls
+        # every other writer, and deadlocks the event loop when one of them queries on it.
+        db.commit()
 
 
 OptionalAuthDep = Annotated[Auth | None, Depends(optional_auth)]
@@ -110,5 +120,12 @@ def reviewer_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     return actor
 
 
+def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    if actor.user.role != "admin":
+        raise Forbidden("only admins may do this")
+    return actor
+
+
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 ReviewerActor = Annotated[Actor, Depends(reviewer_actor)]
+AdminActor = Annotated[Actor, Depends(admin_actor)]

@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Final, cast
 
@@ -107,7 +107,7 @@ def _custody(db: Session, report_id: str) -> list[ev.CustodyEvent]:
         reason = str(detail.get("reason") or detail.get("note") or "")
         events.append(
             ev.CustodyEvent(
-                actor=email or "systeem",
+                actor=email or str(detail.get("by") or "systeem"),
                 at=event.created_at,
                 action=event.action,
                 reason=reason,
@@ -303,7 +303,7 @@ def export_bundle(
         action="export",
         reason=reason or "",
         detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
-        origin=actor.remote_addr or "" if actor else "",
+        origin=(actor.remote_addr or "") if actor else "",
     )
     organisation = organisation_evidence(org)
     evidence = [report_evidence(db, report, org, [export_event]) for report in reports]
@@ -365,7 +365,3 @@ def export_to_temporary(
 def public_key_pem(db: Session, settings: Settings, user: User) -> tuple[bytes, str]:
     signer = signer_for(settings, user.org_id)
     return signer.public_pem, signer.key_id
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

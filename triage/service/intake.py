@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -29,13 +30,30 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=AMSTERDAM)).astimezone(UTC)
 
 
+def check_storable(fields: ReportFields) -> None:
+    """Text the database cannot hold exactly is refused, not altered: NUL characters (PostgreSQL text
+    cannot store them) and lone surrogates (not UTF-8; they only arrive through JSON escapes)."""
+    for field in dataclass_fields(fields):
+        value = getattr(fields, field.name)
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            raise InvalidInput(f"{field.name} contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidInput(f"{field.name} is not valid Unicode (a lone surrogate)") from exc
+
+
 def prepare_attachments(files: list[tuple[str, bytes]], settings: Settings) -> list[AttachmentInput]:
     if len(files) > MAX_ATTACHMENTS:
         raise InvalidInput(f"at most {MAX_ATTACHMENTS} attachments per report")
     return [
         AttachmentInput(
             filename=name or "attachment",
-            media_type=check_upload(content, max_bytes=settings.max_upload_bytes),
+            media_type=check_upload(
+                content, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+            ),
             content=content,
         )
         for name, content in files
@@ -52,6 +70,7 @@ def forward(
     files: list[tuple[str, bytes]] | None = None,
     text_source: str = "input",
 ) -> Report:
+    check_storable(fields)
     attachments = prepare_attachments(files or [], settings)
     fields = replace(fields, posted_at=as_utc(fields.posted_at), received_at=as_utc(fields.received_at))
     if len(fields.text) > settings.max_text_chars:

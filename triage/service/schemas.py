@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -63,6 +63,40 @@ class AttachmentPublic(BaseModel):
     ocr_text: str | None
 
 
+FollowUpKind = Literal["gir", "police", "platform", "not_reported"]
+
+
+class FollowUpCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: FollowUpKind = Field(
+        description="gir: registered in GIR; police: aangifte (reference and occurred_at required); "
+        "platform: reported to the platform; not_reported: decided not to report (note: the reason)."
+    )
+    reference: str | None = Field(default=None, max_length=200, description="Registration number.")
+    occurred_at: datetime | None = Field(default=None, description="When (a date is read as Dutch time).")
+    note: str | None = Field(default=None, max_length=20_000)
+
+
+class FollowUpPublic(BaseModel):
+    id: str
+    kind: FollowUpKind
+    reference: str | None
+    occurred_at: datetime
+    note: str | None
+    by: str | None
+    created_at: datetime
+
+
+class PoliceDeadline(BaseModel):
+    """The police guideline: high and critical reports get a police decision within two working days."""
+
+    required: bool
+    decided: bool
+    due_at: datetime | None
+    overdue: bool
+
+
 class ReportPublic(BaseModel):
     id: str
     status: Status
@@ -79,6 +113,9 @@ class ReportPublic(BaseModel):
     posted_at: datetime | None
     received_at: datetime | None
     recipient: str | None
+    recipient_role: str | None = None
+    author_details: str | None = None
+    author_lawful_basis: str | None = None
     context: str | None
     note: str | None
     verdict: dict[str, Any]
@@ -89,6 +126,10 @@ class ReportPublic(BaseModel):
     claimed_by: str | None
     attachments: list[AttachmentPublic] = []
     advice: Advice
+    reviewed_severity: Severity | None = None
+    follow_ups: list[FollowUpPublic] = []
+    police: PoliceDeadline | None = None
+    purged_at: datetime | None = None
 
 
 class ReportSummary(BaseModel):
@@ -102,6 +143,8 @@ class ReportSummary(BaseModel):
     flags: list[str]
     excerpt: str
     duplicate_of: str | None
+    police_overdue: bool = False
+    police_due_at: datetime | None = None
 
 
 class ReportPage(BaseModel):
@@ -161,3 +204,63 @@ class ImportPublic(BaseModel):
     errors: list[dict[str, Any]]
     created_at: datetime
     finished_at: datetime | None
+
+
+class BundleRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_ids: list[str] | None = Field(default=None, max_length=500)
+    campaign: str | None = Field(default=None, max_length=64)
+    author: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=2_000, description="Why (chain of custody).")
+
+
+class OrganisationPublic(BaseModel):
+    id: str
+    name: str
+    contact_address: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    retention_days: int
+
+
+class OrganisationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_address: str | None = Field(default=None, max_length=1_000)
+    contact_email: str | None = Field(default=None, max_length=320)
+    contact_phone: str | None = Field(default=None, max_length=50)
+    retention_days: int | None = Field(default=None, ge=30, le=3650)
+
+
+class StatisticRow(BaseModel):
+    week: str
+    measure: str
+    key: str
+    value: int | float
+
+
+class StatisticsPublic(BaseModel):
+    period_from: date
+    period_to: date
+    rows: list[StatisticRow]
+
+
+class UserPublic(BaseModel):
+    id: str
+    email: str
+    role: str
+    active: bool
+    erased_at: datetime | None
+
+
+class ErasureRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=2_000, description="The request, e.g. its date and channel.")
+
+
+class ErasurePublic(BaseModel):
+    user_id: str
+    reports_purged: int
+    erased_at: datetime

@@ -7,6 +7,7 @@ moment that is already two working days ago, so that "overdue" is a plain `creat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -76,3 +77,25 @@ def police_cutoff(now: datetime) -> datetime:
 def needs_police_decision(severity: str, reviewed_severity: str | None, status: str) -> bool:
     effective = reviewed_severity or severity
     return effective in POLICE_SEVERITIES and status not in ("dismissed", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class PoliceState:
+    required: bool  # high or critical, not dismissed or closed
+    decided: bool  # a police report or a recorded decision not to report
+    due_at: datetime | None  # set while a decision is required and missing
+    overdue: bool
+
+
+def police_state(
+    *,
+    severity: str,
+    reviewed_severity: str | None,
+    status: str,
+    created_at: datetime,
+    decided: bool,
+    now: datetime,
+) -> PoliceState:
+    required = needs_police_decision(severity, reviewed_severity, status)
+    due = police_due(created_at) if required and not decided else None
+    return PoliceState(required, decided, due, due is not None and now >= due)

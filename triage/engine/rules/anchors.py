@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Final
@@ -171,40 +171,243 @@ def _ends_with_space(items: Any) -> bool:
     return _is_space_repeat(op, av)
 
 
+class Requirements:
+    """Bits for "regex i needs all of its k conditions": the first condition of regex `i` is bit
+    `i`, further ones take bits after all regexes; `satisfied(mask)` has bit `i` set when every
+    condition of regex `i` is in `mask` (always for a regex without conditions)."""
+
+    def __init__(self, counts: Sequence[int]) -> None:
+        size = len(counts)
+        self.bits: list[list[int]] = []
+        extra = size
+        for index, count in enumerate(counts):
+            self.bits.append([index, *range(extra, extra + count - 1)] if count else [])
+            extra += max(count - 1, 0)
+        self._always = sum(1 << i for i, count in enumerate(counts) if count == 0)
+        self._single = sum(1 << i for i, count in enumerate(counts) if count == 1)
+        self._multi = sum(1 << i for i, count in enumerate(counts) if count > 1)
+        self._needs = [sum(1 << bit for bit in bits) for bits in self.bits]
+
+    def satisfied(self, mask: int) -> int:
+        result = self._always | (mask & self._single)
+        multi = mask & self._multi
+        needs = self._needs
+        while multi:
+            low = multi & -multi
+            multi ^= low
+            need = needs[low.bit_length() - 1]
+            if mask & need == need:
+                result |= low
+        return result
+
+
 class AnchorIndex:
-    """Maps the tokens of a message to the indices of the regexes that can match it."""
+    """Maps the tokens of a message to the indices of the regexes that can match it.
+
+    Every (regex, anchor set) pair is one bit (see `Requirements`). A token's bits are cached; a
+    message's mask is the OR of its tokens' bits."""
 
     def __init__(self, anchors: Sequence[list[frozenset[str]]]) -> None:
         self.always: frozenset[int] = frozenset(i for i, sets in enumerate(anchors) if not sets)
-        self._needed = [len(sets) for sets in anchors]
-        by_head: dict[str, list[tuple[str, tuple[int, int]]]] = defaultdict(list)
-        for index, sets in enumerate(anchors):
-            for item, anchor_set in enumerate(sets):
+        self._requirements = Requirements([len(sets) for sets in anchors])
+        by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for sets, bits in zip(anchors, self._requirements.bits, strict=True):
+            for anchor_set, bit in zip(sets, bits, strict=True):
                 for anchor in anchor_set:
-                    by_head[anchor[:2]].append((anchor, (index, item)))
+                    by_head[anchor[:2]].append((anchor, bit))
         self._by_head = dict(by_head)
-        self._cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._cache: dict[str, int] = {}
 
-    def _for_token(self, token: str) -> frozenset[tuple[int, int]]:
+    def token_mask(self, token: str) -> int:
+        """The bits of the anchor sets that this token satisfies (it starts with one of their anchors)."""
         cached = self._cache.get(token)
         if cached is None:
-            candidates = self._by_head.get(token[:2], ())
-            cached = frozenset(key for anchor, key in candidates if token.startswith(anchor))
-            if len(self._cache) > 100_000:
+            cached = 0
+            for anchor, bit in self._by_head.get(token[:2], ()):
+                if token.startswith(anchor):
+                    cached |= 1 << bit
+            if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[token] = cached
         return cached
 
-    def candidates(self, tokens: Iterable[str]) -> set[int]:
-        satisfied: set[tuple[int, int]] = set()
+    def mask(self, tokens: Iterable[str]) -> int:
+        mask = 0
+        token_mask = self.token_mask
         for token in tokens:
-            found = self._for_token(token)
-            if found:
-                satisfied |= found
-        counts: dict[int, int] = defaultdict(int)
-        for index, _item in satisfied:
-            counts[index] += 1
-        needed = self._needed
-        result = set(self.always)
-        result.update(index for index, count in counts.items() if count == needed[index])
-        return result
+            mask |= token_mask(token)
+        return mask
+
+    def candidate_mask(self, mask: int) -> int:
+        """Bit `i` set when regex `i` can match a message whose tokens give `mask`."""
+        return self._requirements.satisfied(mask)
+
+    def candidates(self, tokens: Iterable[str]) -> set[int]:
+        return set(bit_indices(self.candidate_mask(self.mask(tokens))))
+
+
+class LiteralGates:
+    """Per regex, its gates from `required_literals`, checked through the whitespace-separated
+    chunks of a text: a string without whitespace occurs in a text only inside one chunk, and a
+    string with whitespace is gated by its longest whitespace-free piece. The bits of a chunk are
+    cached; `passing(text)` has bit `i` set when every gate of regex `i` holds."""
+
+    def __init__(self, gates: Sequence[Sequence[tuple[str, ...]]]) -> None:
+        pieces_per_regex = [[_pieces(gate) for gate in regex_gates] for regex_gates in gates]
+        pieces_per_regex = [[gate for gate in regex_gates if gate] for regex_gates in pieces_per_regex]
+        self._requirements = Requirements([len(regex_gates) for regex_gates in pieces_per_regex])
+        bits_of: dict[str, int] = defaultdict(int)
+        for regex_gates, bits in zip(pieces_per_regex, self._requirements.bits, strict=True):
+            for gate, bit in zip(regex_gates, bits, strict=True):
+                for piece in gate:
+                    bits_of[piece] |= 1 << bit
+        self._short = [(piece, mask) for piece, mask in bits_of.items() if len(piece) < 3]
+        by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for piece, mask in bits_of.items():
+            if len(piece) >= 3:
+                by_head[piece[:3]].append((piece, mask))
+        self._by_head = dict(by_head)
+        self._cache: dict[str, int] = {}
+
+    def _chunk_bits(self, chunk: str) -> int:
+        bits = 0
+        for piece, piece_bits in self._short:
+            if piece in chunk:
+                bits |= piece_bits
+        by_head = self._by_head
+        for position in range(len(chunk) - 2):
+            for piece, piece_bits in by_head.get(chunk[position : position + 3], ()):
+                if chunk.startswith(piece, position):
+                    bits |= piece_bits
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[chunk] = bits
+        return bits
+
+    def passing(self, text: str) -> int:
+        present = 0
+        cache = self._cache
+        for chunk in text.split():
+            bits = cache.get(chunk)
+            present |= self._chunk_bits(chunk) if bits is None else bits
+        return self._requirements.satisfied(present)
+
+
+_CACHE_LIMIT: Final = 100_000
+
+
+def _pieces(gate: tuple[str, ...]) -> frozenset[str]:
+    """The gate with each string cut to its longest whitespace-free piece (empty if one has none)."""
+    pieces = set()
+    for string in gate:
+        parts = string.split()
+        if not parts:
+            return frozenset()
+        pieces.add(max(parts, key=len))
+    return _minimal(frozenset(pieces))
+
+
+def bit_indices(mask: int) -> Iterator[int]:
+    """The positions of the set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        mask ^= low
+        yield low.bit_length() - 1
+
+
+def required_literals(regex: str, flags: int = re.MULTILINE) -> list[tuple[str, ...]]:
+    """Gates for a regex: for each tuple, every text the regex matches contains one of its strings.
+
+    Derived from the parse tree (literal runs of required items, unions over alternatives); the
+    selective ones come first, cheapest first. Empty when nothing useful can be said (or case is
+    folded)."""
+    try:
+        parsed = sre_parse.parse(regex, flags)
+    except re.error:
+        return []
+    if parsed.state.flags & re.IGNORECASE or _folds_case(list(parsed)):
+        return []
+    found = {_minimal(strings) for strings in _literal_sets(list(parsed))}
+    useful = [
+        strings
+        for strings in found
+        if _selectivity(strings) >= 3
+        and len(strings) <= _MAX_GATE
+        and not any(other != strings and _implies(other, strings) for other in found)
+    ]
+    useful.sort(key=lambda strings: (len(strings), -_selectivity(strings), sorted(strings)))
+    return [tuple(sorted(strings, key=lambda s: (len(s), s), reverse=True)) for strings in useful[:2]]
+
+
+_MAX_GATE: Final = 120
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+def _folds_case(items: list[Any]) -> bool:
+    for op, av in items:
+        if op is sre_constants.SUBPATTERN:
+            if av[1] & re.IGNORECASE or _folds_case(list(av[-1])):
+                return True
+        elif op is sre_constants.BRANCH:
+            if any(_folds_case(list(branch)) for branch in av[1]):
+                return True
+        elif op in _REPEATS or op is sre_constants.ATOMIC_GROUP:
+            if _folds_case(list(av[-1])):
+                return True
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and _folds_case(list(av[1])):
+            return True
+    return False
+
+
+def _selectivity(strings: frozenset[str]) -> int:
+    """How rare the rarest-looking string of a set is likely to be: its length, non-letters count 4."""
+    return min(4 if not string.isalpha() else min(len(string), 4) for string in strings)
+
+
+def _implies(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether a text holding a string of `first` always holds one of `second` (and `first` is
+    the stricter gate: it is not implied back, or it is the smaller set)."""
+    if not all(any(b in a for b in second) for a in first):
+        return False
+    back = all(any(a in b for a in first) for b in second)
+    return not back or (len(first), sorted(first)) < (len(second), sorted(second))
+
+
+def _preference(strings: frozenset[str]) -> tuple[int, int]:
+    return _selectivity(strings), -len(strings)
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    """Drop strings that contain another string of the set: the gate stays the same."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+def _literal_sets(items: list[Any], nested: bool = False) -> list[frozenset[str]]:
+    """Sets of strings such that every match of the item sequence contains one string of each.
+
+    `nested`: the sequence is the body of a group whose own start strings the caller has (they
+    extend this sequence's start strings, so those are implied and skipped)."""
+    sets: list[frozenset[str]] = []
+    after_literal = nested
+    for position, (op, av) in enumerate(items):
+        if not after_literal:  # inside a literal run the strings are suffixes of the run's: implied
+            starts = {prefix for prefix, _ in _expand(items[position:], [("", True)])}
+            if starts and all(starts):
+                sets.append(frozenset(starts))
+        after_literal = op is sre_constants.LITERAL
+        if op is sre_constants.SUBPATTERN:
+            sets.extend(_literal_sets(list(av[-1]), nested=True))
+        elif op in _REPEATS and av[0] >= 1:
+            sets.extend(_literal_sets(list(av[2])))
+        elif op is sre_constants.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                options = [_minimal(strings) for strings in _literal_sets(list(branch))]
+                if not options:
+                    union = set()
+                    break
+                chosen: frozenset[str] = max(options, key=_preference)
+                union |= chosen
+            if union:
+                sets.append(frozenset(union))
+    return sets

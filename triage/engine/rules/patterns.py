@@ -11,7 +11,7 @@ from typing import Final
 
 from triage.engine.analysis import CUE_LABELS
 from triage.engine.labels import LABELS
-from triage.engine.rules.anchors import AnchorIndex, derive_anchors
+from triage.engine.rules.anchors import AnchorIndex, LiteralGates, derive_anchors, required_literals
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
 
 VALID_LABELS: Final = frozenset(LABELS) | CUE_LABELS
@@ -87,21 +87,63 @@ def load_patterns(path: Path, macros: Mapping[str, str]) -> list[Pattern]:
 
 
 class PatternSet:
-    """All patterns, each compiled alone and gated by its anchor words (see anchors.py)."""
+    """All patterns, each compiled alone, gated by its anchor words (see anchors.py) and by the
+    literal strings a match must contain (`required_literals`), so most never scan a message."""
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
         self._compiled = [re.compile(pattern.regex, _FLAGS) for pattern in patterns]
         self._index = AnchorIndex([derive_anchors(pattern.regex) for pattern in patterns])
+        gates = [tuple(required_literals(pattern.regex, _FLAGS)) for pattern in patterns]
+        # Gates of patterns over the lowercase text go through the chunk index; the few over the
+        # cased text are checked directly.
+        self._gates = LiteralGates(
+            [() if "cased" in p.flags else g for p, g in zip(patterns, gates, strict=True)]
+        )
+        self._digits_mask = sum(1 << i for i, p in enumerate(patterns) if "digits" in p.flags)
+        self._at_mask = sum(1 << i for i, p in enumerate(patterns) if "at" in p.flags)
+        self._plans = [
+            (pattern, compiled.finditer, "cased" in pattern.flags, g if "cased" in pattern.flags else ())
+            for pattern, compiled, g in zip(patterns, self._compiled, gates, strict=True)
+        ]
+
+    @property
+    def index(self) -> AnchorIndex:
+        return self._index
 
     def finditer(self, text: str, cased: str, tokens: Iterable[str]) -> Iterator[tuple[Pattern, int, int]]:
-        patterns, compiled = self.patterns, self._compiled
-        has_digit = _DIGIT.search(text) is not None
-        has_at = "@" in text
-        for index in sorted(self._index.candidates(tokens)):
-            pattern = patterns[index]
-            if ("digits" in pattern.flags and not has_digit) or ("at" in pattern.flags and not has_at):
-                continue
-            for match in compiled[index].finditer(cased if "cased" in pattern.flags else text):
-                if match.end() > match.start():
-                    yield pattern, match.start(), match.end()
+        return self.scan(text, cased, self._index.mask(tokens))
+
+    def scan(self, text: str, cased: str, mask: int) -> Iterator[tuple[Pattern, int, int]]:
+        """Matches of the patterns whose anchor sets are all in `mask` (see AnchorIndex), in pattern order."""
+        candidates = self._index.candidate_mask(mask) & self._gates.passing(text)
+        if candidates & self._digits_mask and _DIGIT.search(text) is None:
+            candidates &= ~self._digits_mask
+        if candidates & self._at_mask and "@" not in text:
+            candidates &= ~self._at_mask
+        plans = self._plans
+        while candidates:
+            low = candidates & -candidates
+            candidates ^= low
+            pattern, finditer, use_cased, cased_gates = plans[low.bit_length() - 1]
+            if use_cased:
+                if cased_gates and not passes(cased_gates, cased):
+                    continue
+                subject = cased
+            else:
+                subject = text
+            for match in finditer(subject):
+                start, end = match.span()
+                if end > start:
+                    yield pattern, start, end
+
+
+def passes(gates: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Whether the text holds, for every gate, one of its strings."""
+    for gate in gates:
+        for string in gate:
+            if string in text:
+                break
+        else:
+            return False
+    return True

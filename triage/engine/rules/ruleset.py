@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from triage.engine.analysis import RuleHit
 from triage.engine.normalize import normalize
@@ -108,6 +109,11 @@ _NAME_STOPWORDS: Final = frozenset(
     ]
 )
 _ATTACKS_FOR_CONTACT: Final = frozenset({"threat", "incitement"})
+_TOKEN_CACHE_LIMIT: Final = 200_000
+_ORDER: Final = attrgetter("start", "end", "rule_id", "label")
+# Per token text: the text, its pattern and scope anchor bits, and (lexicon entries, phrases that
+# start with it) when either is non-empty.
+_Token = tuple[str, int, int, tuple[tuple[Entry, ...], tuple[str, ...]] | None]
 
 
 class RuleSet:
@@ -118,6 +124,7 @@ class RuleSet:
         self.patterns = patterns
         self.scope = scope
         self.version = version
+        self._tokens: dict[int, _Token] = {}
         self.rule_ids: frozenset[str] = (
             lexicon.rule_ids
             | {pattern.rule_id for pattern in patterns.patterns}
@@ -141,11 +148,18 @@ class RuleSet:
         if not text.strip():
             return []
         hits: list[RuleHit] = []
-        tokens = [(token.text, token.idx, token.lemma_) for token in doc]
-        words = [word for word, _, _ in tokens]
-        context = self.scope.context(text, words)
-        self._lexicon_hits(tokens, context, hits)
-        self._pattern_hits(normalized, words, context, hits)
+        records = self._records(doc)
+        pattern_mask = scope_mask = 0
+        wanted = []
+        for position, (_, pattern_bits, scope_bits, wanted_here) in enumerate(records):
+            pattern_mask |= pattern_bits
+            scope_mask |= scope_bits
+            if wanted_here is not None:
+                wanted.append(position)
+        context = Context(text, self.scope, scope_mask)
+        if wanted:
+            self._lexicon_hits(records, wanted, doc, context, hits)
+        self._pattern_hits(normalized, pattern_mask, context, hits)
         if recipient:
             pattern = _recipient_pattern(recipient)
             if pattern is not None:
@@ -154,27 +168,49 @@ class RuleSet:
                 )
         return _dedupe(hits)
 
+    def _records(self, doc: Doc) -> list[_Token]:
+        """What the rules need of each token, cached by the token's text (its orth hash)."""
+        hashes: list[int] = doc.to_array("ORTH").tolist()
+        cache = self._tokens
+        records = list(map(cache.get, hashes))
+        if None in records:
+            if len(cache) > _TOKEN_CACHE_LIMIT:
+                cache.clear()
+            for position, record in enumerate(records):
+                if record is None:
+                    token = doc[position]
+                    record = cache[hashes[position]] = self._record(token.text, token.lemma_)
+                    records[position] = record
+        return cast("list[_Token]", records)
+
+    def _record(self, word: str, lemma: str) -> _Token:
+        wanted = None
+        if word[0].isalpha():
+            entries = self.lexicon.lookup(word, lemma)
+            phrases = tuple(self.lexicon.phrase_starts.get(word, ()))
+            if entries or phrases:
+                wanted = (entries, phrases)
+        return (word, self.patterns.index.token_mask(word), self.scope.index.token_mask(word), wanted)
+
     def _lexicon_hits(
-        self, tokens: list[tuple[str, int, str]], context: Context, hits: list[RuleHit]
+        self, records: list[_Token], wanted: list[int], doc: Doc, context: Context, hits: list[RuleHit]
     ) -> None:
         lexicon = self.lexicon
-        lookup, phrase_starts = lexicon.lookup, lexicon.phrase_starts
         text = context.text
-        previous = ""
-        before_previous = ""
-        for word, start, lemma in tokens:
-            if word[0].isalpha():
-                entries = lookup(word, lemma)
-                if entries:
-                    self._emit(entries, start, start + len(word), previous, before_previous, context, hits)
-                for phrase in phrase_starts.get(word, ()):
-                    end = start + len(phrase)
-                    if text.startswith(phrase, start) and (end == len(text) or not text[end].isalnum()):
-                        self._emit(
-                            lexicon.phrase(phrase), start, end, previous, before_previous, context, hits
-                        )
-                        break
-            before_previous, previous = previous, word
+        for position in wanted:
+            word, _, _, found = records[position]
+            assert found is not None
+            entries, phrases = found
+            start = doc[position].idx
+            previous = records[position - 1][0] if position > 0 else ""
+            before_previous = records[position - 2][0] if position > 1 else ""
+            if entries:
+                self._emit(entries, start, start + len(word), previous, before_previous, context, hits)
+            for phrase in phrases:
+                end = start + len(phrase)
+                if text.startswith(phrase, start) and (end == len(text) or not text[end].isalnum()):
+                    self._emit(lexicon.phrase(phrase), start, end, previous, before_previous, context, hits)
+                    break
 
     def _emit(
         self,
@@ -200,10 +236,10 @@ class RuleSet:
                 hits.append(RuleHit(entry.rule_id, label, start, end, weight, suppressed))
 
     def _pattern_hits(
-        self, normalized: Normalized, tokens: list[str], context: Context, hits: list[RuleHit]
+        self, normalized: Normalized, pattern_mask: int, context: Context, hits: list[RuleHit]
     ) -> None:
         contact: list[RuleHit] = []
-        for pattern, start, end in self.patterns.finditer(normalized.text, normalized.cased, tokens):
+        for pattern, start, end in self.patterns.scan(normalized.text, normalized.cased, pattern_mask):
             for label, weight in pattern.labels:
                 if label in CUE_LABELS:
                     hits.append(RuleHit(pattern.rule_id, label, start, end, weight))
@@ -252,5 +288,5 @@ def _dedupe(hits: list[RuleHit]) -> list[RuleHit]:
         if key not in seen:
             seen.add(key)
             unique.append(hit)
-    unique.sort(key=lambda hit: (hit.start, hit.end, hit.rule_id, hit.label))
+    unique.sort(key=_ORDER)
     return unique

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Final
 
 from triage.engine.analysis import Suppression
-from triage.engine.rules.anchors import AnchorIndex, derive_anchors
+from triage.engine.rules.anchors import (
+    AnchorIndex,
+    LiteralGates,
+    bit_indices,
+    derive_anchors,
+    required_literals,
+)
 from triage.engine.rules.patterns import expand
 from triage.engine.rules.tsv import RuleResourceError, read_rows
 
@@ -38,16 +44,28 @@ _QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|(?<!\w)'[^'\n]{2,400}?'(?!\w)")
 
 
 class ScopeRules:
-    """The scope cues of scope.tsv, each regex gated by its anchor words."""
+    """The scope cues of scope.tsv, each regex gated by its anchor words and required literals."""
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         self.rule_ids = frozenset(rule_id for rule_id, _, _ in rows)
         self.kinds = [kind for _, kind, _ in rows]
         self.regexes = [re.compile(regex, re.MULTILINE) for _, _, regex in rows]
-        self._index = AnchorIndex([derive_anchors(regex) for _, _, regex in rows])
+        self.index = AnchorIndex([derive_anchors(regex) for _, _, regex in rows])
+        self.gates = LiteralGates([required_literals(regex, re.MULTILINE) for _, _, regex in rows])
+        self._kind_masks: dict[str, int] = {}
+        for position, kind in enumerate(self.kinds):
+            self._kind_masks[kind] = self._kind_masks.get(kind, 0) | (1 << position)
 
     def context(self, text: str, tokens: Iterable[str]) -> Context:
-        return Context(text, self, self._index.candidates(tokens))
+        return Context(text, self, self.index.mask(tokens))
+
+    def find(self, kind: str, text: str, candidates: int) -> list[tuple[int, int]]:
+        """Spans of the cues of one kind among the candidate regexes (a bit mask), in row order."""
+        found: list[tuple[int, int]] = []
+        regexes = self.regexes
+        for index in bit_indices(candidates & self._kind_masks.get(kind, 0)):
+            found.extend(match.span() for match in regexes[index].finditer(text))
+        return found
 
 
 def load_scope(path: Path, macros: dict[str, str]) -> ScopeRules:
@@ -65,23 +83,28 @@ def load_scope(path: Path, macros: dict[str, str]) -> ScopeRules:
 
 @dataclass
 class Context:
-    """What scoping needs to know about one message, each piece computed on first use."""
+    """What scoping needs to know about one message, each piece computed on first use.
+
+    `mask` holds the anchor bits of the message's tokens (`ScopeRules.index`)."""
 
     text: str
     rules: ScopeRules
-    candidates: set[int]
+    mask: int
     _found: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    @cached_property
+    def _candidates(self) -> int:
+        rules = self.rules
+        return rules.index.candidate_mask(self.mask) & rules.gates.passing(self.text)
+
+    @property
+    def candidates(self) -> set[int]:
+        return set(bit_indices(self._candidates))
 
     def spans(self, kind: str) -> list[tuple[int, int]]:
         found = self._found.get(kind)
         if found is None:
-            rules = self.rules
-            found = [
-                match.span()
-                for index in sorted(self.candidates)
-                if rules.kinds[index] == kind
-                for match in rules.regexes[index].finditer(self.text)
-            ]
+            found = self.rules.find(kind, self.text, self._candidates)
             self._found[kind] = found
         return found
 
@@ -99,7 +122,10 @@ class Context:
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _QUOTE.finditer(self.text)]
+        text = self.text
+        if '"' not in text and "'" not in text:  # what every quote needs
+            return []
+        return [match.span() for match in _QUOTE.finditer(text)]
 
     def sentence(self, position: int) -> tuple[int, int]:
         index = max(bisect.bisect_right(self._sentence_starts, position) - 1, 0)
@@ -111,7 +137,10 @@ class Context:
         return max(sentence_start, self.clause_breaks[index]) if index >= 0 else sentence_start
 
     def _any(self, kind: str, start: int, end: int) -> bool:
-        return any(s < end and e > start for s, e in self.spans(kind))
+        for s, e in self.spans(kind):  # noqa: SIM110 (a loop is faster than any() over a generator)
+            if s < end and e > start:
+                return True
+        return False
 
     def _quote_around(self, start: int, end: int) -> tuple[int, int] | None:
         for q_start, q_end in self.quotes:
@@ -120,34 +149,47 @@ class Context:
         return None
 
     def suppression(self, start: int, end: int, label: str, negation_ok: bool) -> Suppression | None:
-        """Why the hit [start, end) with this label does not count, or None when it does."""
-        quote = self._quote_around(start, end)
+        """Why the hit [start, end) with this label does not count, or None when it does.
+
+        Cue spans, sentences and clauses are computed only when a check needs them; a check whose
+        cues are absent from the message is skipped (it could not have fired)."""
+        text = self.text
+        quote = self._quote_around(start, end) if self.quotes else None
         if quote is not None:
-            outside = [(0, quote[0]), (quote[1], len(self.text))]
+            outside = [(0, quote[0]), (quote[1], len(text))]
             if any(self._any("counter", s, e) for s, e in outside):
                 return "counter_speech"
             if any(self._any("speech", s, e) or self._any("reporting", s, e) for s, e in outside):
                 return "quotation"
-        sentence_start, sentence_end = self.sentence(start)
         if label == "profanity":
             return None
-        if self._any("counter", 0, len(self.text)) and any(
-            s <= start and end <= e for s, e in self.spans("counter_frame")
+        spans = self.spans
+        if (
+            spans("counter")
+            and self._any("counter", 0, len(text))
+            and any(s <= start and end <= e for s, e in spans("counter_frame"))
         ):
             return "counter_speech"
-        if self._any("reporting", sentence_start, sentence_end):
-            return "reporting"
-        if self._any("figurative", start, end) or (
-            label in ("threat", "incitement")
-            and self._any("figurative_context", sentence_start, sentence_end)
-        ):
+        sentence: tuple[int, int] | None = None
+        if spans("reporting"):
+            sentence = self.sentence(start)
+            if self._any("reporting", *sentence):
+                return "reporting"
+        if self._any("figurative", start, end):
             return "figurative"
-        if self.text[sentence_start:sentence_end].rstrip().endswith("?") and self._any(
-            "question", sentence_start, start + 1
-        ):
-            return "question"
-        negation_from = self.clause_start(start)
-        negation_to = start if negation_ok else end
-        if negation_to > negation_from and self._any("negator", negation_from, negation_to):
-            return "negation"
+        if label in ("threat", "incitement") and spans("figurative_context"):
+            sentence = sentence or self.sentence(start)
+            if self._any("figurative_context", *sentence):
+                return "figurative"
+        if "?" in text and spans("question"):
+            sentence_start, sentence_end = sentence or self.sentence(start)
+            if text[sentence_start:sentence_end].rstrip().endswith("?") and self._any(
+                "question", sentence_start, start + 1
+            ):
+                return "question"
+        if spans("negator"):
+            negation_from = self.clause_start(start)
+            negation_to = start if negation_ok else end
+            if negation_to > negation_from and self._any("negator", negation_from, negation_to):
+                return "negation"
         return None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from triage.engine.labels import Severity
 from triage.service.deps import DbDep, ReviewerActor
 from triage.service.schemas import ReportPage, Status
-from triage.service.views import report_summary
+from triage.service.views import report_summaries
 from triage.store.queue import QueueFilter, queue_page
 
 router = APIRouter(prefix="/api/v1", tags=["queue"])
@@ -27,6 +27,9 @@ def queue(
     until: datetime | None = None,
     campaign: str | None = None,
     author: str | None = None,
+    police_overdue: Annotated[
+        bool, Query(description="Only high/critical reports without a police decision after 2 working days.")
+    ] = False,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ReportPage:
@@ -41,6 +44,7 @@ def queue(
         until=until,
         campaign=campaign,
         author=author,
+        police_overdue=police_overdue,
     )
     rows, next_cursor = queue_page(db, org_id=actor.user.org_id, filters=filters, cursor=cursor, limit=limit)
-    return ReportPage(items=[report_summary(r) for r in rows], next_cursor=next_cursor)
+    return ReportPage(items=report_summaries(db, rows), next_cursor=next_cursor)

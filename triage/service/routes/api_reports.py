@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from triage.errors import InvalidInput, UnsupportedMediaType
@@ -12,6 +13,8 @@ from triage.service import casework, intake
 from triage.service.deps import ClassifierDep, CurrentActor, DbDep, ReviewerActor, SettingsDep
 from triage.service.schemas import (
     ClaimPublic,
+    FollowUpCreate,
+    FollowUpPublic,
     ReportCreate,
     ReportPage,
     ReportPublic,
@@ -19,8 +22,10 @@ from triage.service.schemas import (
     ReviewPublic,
     StatusChange,
 )
-from triage.service.views import report_public, report_summary
-from triage.store.reports import ReportFields, attachments_of, list_own
+from triage.service.views import follow_up_public, report_public, report_summaries
+from triage.store.followups import follow_ups_of
+from triage.store.models import Report
+from triage.store.reports import ReportFields, attachments_of, get_visible, list_own
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -49,6 +54,15 @@ def _fields(body: ReportCreate) -> ReportFields:
     return ReportFields(**body.model_dump())
 
 
+def _created(db: Session, report: Report) -> ReportPublic:
+    """The answer to a forward, read in a worker thread (never on the event loop) and its read
+    transaction ended at once, so that no SQLite lock is held while the response is sent."""
+    try:
+        return report_public(report, attachments_of(db, report.id))
+    finally:
+        db.commit()
+
+
 @router.post(
     "",
     status_code=201,
@@ -69,7 +83,7 @@ async def forward(
     report = await run_in_threadpool(
         intake.forward, db, classifier, settings, actor=actor, fields=_fields(body), files=files
     )
-    return report_public(report, attachments_of(db, report.id))
+    return await run_in_threadpool(_created, db, report)
 
 
 @router.post("/eml", status_code=201)
@@ -86,7 +100,7 @@ async def forward_eml(
     else:
         raw = await request.body()
     report = await run_in_threadpool(intake.forward_eml, db, classifier, settings, actor=actor, raw=raw)
-    return report_public(report, attachments_of(db, report.id))
+    return await run_in_threadpool(_created, db, report)
 
 
 @router.get("")
@@ -97,13 +111,13 @@ def list_reports(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ReportPage:
     """The caller's own reports, newest first."""
-    return ReportPage(items=[report_summary(r) for r in list_own(db, actor.user, limit=limit, offset=offset)])
+    return ReportPage(items=report_summaries(db, list_own(db, actor.user, limit=limit, offset=offset)))
 
 
 @router.get("/{report_id}")
 def get_report(report_id: str, db: DbDep, actor: CurrentActor) -> ReportPublic:
     report, attachments = casework.view_report(db, actor=actor, report_id=report_id, channel="api")
-    return report_public(report, attachments)
+    return report_public(report, attachments, follow_ups_of(db, report.id))
 
 
 @router.get("/{report_id}/attachments/{attachment_id}")
@@ -162,3 +176,25 @@ def review(report_id: str, body: ReviewCreate, db: DbDep, actor: ReviewerActor) 
 def change_status(report_id: str, body: StatusChange, db: DbDep, actor: ReviewerActor) -> ClaimPublic:
     report = casework.change_status(db, actor=actor, report_id=report_id, status=body.status, note=body.note)
     return ClaimPublic(id=report.id, status=report.status, claimed_by=report.claimed_by_id)  # type: ignore[arg-type]
+
+
+@router.post("/{report_id}/follow-ups", status_code=201)
+def add_follow_up(report_id: str, body: FollowUpCreate, db: DbDep, actor: ReviewerActor) -> FollowUpPublic:
+    """Record a step: registered in GIR, reported to the police (aangifte: registration number and
+    date) or the platform, or not reported (with the reason in `note`). Audited; shown in the bundle."""
+    step = casework.record_follow_up(
+        db,
+        actor=actor,
+        report_id=report_id,
+        kind=body.kind,
+        reference=body.reference,
+        occurred_at=body.occurred_at,
+        note=body.note,
+    )
+    return follow_up_public(step, actor.user.email)
+
+
+@router.get("/{report_id}/follow-ups")
+def list_follow_ups(report_id: str, db: DbDep, actor: ReviewerActor) -> list[FollowUpPublic]:
+    report = get_visible(db, actor.user, report_id)
+    return [follow_up_public(step, by) for step, by in follow_ups_of(db, report.id)]

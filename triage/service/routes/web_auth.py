@@ -8,14 +8,16 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from triage.config import Settings
 from triage.errors import Forbidden
 from triage.service.deps import SESSION_COOKIE, AuthDep, DbDep, OptionalAuthDep, SettingsDep
 from triage.service.web import render_page
-from triage.store import credentials
+from triage.store import credentials, lockout
 from triage.store.audit import Actor, record
 from triage.store.models import User
-from triage.store.users import authenticate
+from triage.store.users import authenticate, find_user
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF: Final = "triage_login_csrf"
@@ -37,6 +39,24 @@ def _start_session(db: DbDep, settings: SettingsDep, request: Request, user: Use
     )
     response.delete_cookie(LOGIN_CSRF)
     return response
+
+
+def _check_password(
+    db: Session, settings: Settings, email: str, password: str, remote: str | None
+) -> tuple[User | None, bool]:
+    """(the user or None, whether the account is locked). A locked account is refused without even
+    checking the password; each failure of a known account counts towards the lock-out."""
+    known = find_user(db, email)
+    if known is not None and lockout.is_locked(
+        db, known, failures=settings.lockout_failures, minutes=settings.lockout_minutes
+    ):
+        db.commit()
+        return None, True
+    user = authenticate(db, email, password)
+    if user is None and known is not None:
+        lockout.record_failure(db, known, remote_addr=remote)
+    db.commit()
+    return user, False
 
 
 @router.get("/login")
@@ -61,11 +81,15 @@ async def login(
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise Forbidden("the login form expired; reload the page")
-    user = await run_in_threadpool(authenticate, db, email, password)
+    remote = request.client.host if request.client else None
+    user, locked = await run_in_threadpool(_check_password, db, settings, email, password, remote)
     if user is None:
         token = secrets.token_urlsafe(32)
         response = render_page(
-            request, "login.html", {"csrf_token": token, "failed": True, "email": email}, status_code=401
+            request,
+            "login.html",
+            {"csrf_token": token, "failed": True, "locked": locked, "email": email},
+            status_code=429 if locked else 401,
         )
         response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", max_age=3600)
         return response
@@ -75,11 +99,24 @@ async def login(
 @router.get("/login/once/{secret}")
 def login_once(secret: str, request: Request) -> Response:
     # A GET only shows a button: link scanners that prefetch URLs must not use up the one-time link.
-    return render_page(request, "login_once.html", {"secret": secret})
+    # The button's form carries a CSRF token too: no other site can log a browser in with its own link.
+    token = secrets.token_urlsafe(32)
+    response = render_page(request, "login_once.html", {"secret": secret, "csrf_token": token})
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", max_age=3600)
+    return response
 
 
 @router.post("/login/once/{secret}")
-def login_once_use(secret: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def login_once_use(
+    secret: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF, "")
+    if not cookie or not csrf_token or not hmac.compare_digest(cookie, csrf_token):
+        raise Forbidden("the login form expired; open the link again")
     user = credentials.consume_login_link(db, secret)
     if user is None:
         raise Forbidden("this login link is invalid, expired or already used")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -10,13 +11,18 @@ from starlette.datastructures import UploadFile
 
 from triage.engine.labels import SEVERITIES
 from triage.errors import InvalidInput
+from triage.evidence.aftercare import aftercare
+from triage.evidence.dutch import FOLLOW_UPS
 from triage.service import casework, intake
 from triage.service.advice import advice_for
 from triage.service.deps import AuthDep, ClassifierDep, CurrentActor, DbDep, ReviewerActor, SettingsDep
 from triage.service.schemas import ReportCreate
 from triage.service.uploads import IMAGE_TYPES
+from triage.service.views import police_states, report_police
 from triage.service.web import render_page
 from triage.store.audit import trail
+from triage.store.deadlines import POLICE_DECISIONS
+from triage.store.followups import follow_ups_of
 from triage.store.queue import QueueFilter, queue_page
 from triage.store.reports import ReportFields, author_history, duplicates_count, list_own
 from triage.store.users import REVIEW_ROLES
@@ -43,14 +49,21 @@ def queue(
     label: Annotated[str | None, Query(max_length=40)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
+    police_overdue: bool = False,
 ) -> Response:
     filters = QueueFilter(
         min_severity=min_severity if min_severity in SEVERITIES else None,
         label=label or None,
         status=[status] if status else None,
+        police_overdue=police_overdue,
     )
     rows, next_cursor = queue_page(db, org_id=actor.user.org_id, filters=filters, cursor=cursor, limit=50)
-    context = _base(auth) | {"rows": rows, "next_cursor": next_cursor, "filters": filters}
+    context = _base(auth) | {
+        "rows": rows,
+        "police": police_states(db, rows),
+        "next_cursor": next_cursor,
+        "filters": filters,
+    }
     return render_page(request, "queue.html", context)
 
 
@@ -62,7 +75,12 @@ def mine(request: Request, auth: AuthDep, db: DbDep) -> Response:
 @router.get("/reports/{report_id}")
 def report_page(report_id: str, request: Request, auth: AuthDep, actor: CurrentActor, db: DbDep) -> Response:
     report, attachments = casework.view_report(db, actor=actor, report_id=report_id, channel="web")
+    follow_ups = follow_ups_of(db, report.id)
     context = _base(auth) | {
+        "follow_ups": follow_ups,
+        "police": report_police(report, any(step.kind in POLICE_DECISIONS for step, _ in follow_ups)),
+        "aftercare": aftercare(report.reviewed_severity or report.severity),
+        "FOLLOW_UP_NL": FOLLOW_UPS,
         "report": report,
         "attachments": attachments,
         "images": [a for a in attachments if a.media_type in IMAGE_TYPES],
@@ -117,6 +135,32 @@ def review(
         note=note or None,
     )
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.post("/reports/{report_id}/follow-up")
+def follow_up(
+    report_id: str,
+    actor: ReviewerActor,
+    db: DbDep,
+    kind: Annotated[str, Form(max_length=20)],
+    reference: Annotated[str, Form(max_length=200)] = "",
+    occurred_on: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    try:
+        occurred_at = datetime.fromisoformat(occurred_on) if occurred_on else None
+    except ValueError as exc:
+        raise InvalidInput("give the date as YYYY-MM-DD") from exc
+    casework.record_follow_up(
+        db,
+        actor=actor,
+        report_id=report_id,
+        kind=kind,
+        reference=reference or None,
+        occurred_at=occurred_at,
+        note=note or None,
+    )
+    return RedirectResponse(f"/reports/{report_id}#opvolging", status_code=303)
 
 
 @router.get("/forward")

@@ -1,0 +1,28 @@
+"""A small corpus for training tests: every n-th message of each fixed split, in a tmp folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from training import corpus
+
+SHARES = {"train": 6, "dev": 3, "test": 2}  # keep every n-th message of the split
+
+
+def write_small_corpus(folder: Path) -> tuple[Path, Path]:
+    """(batches folder, splits file) with about 700 train, 170 dev and 260 test messages."""
+    batches = folder / "batches"
+    batches.mkdir(parents=True, exist_ok=True)
+    lines, splits = [], ["id\tsplit"]
+    for split, step in SHARES.items():
+        for example in corpus.load_split(split)[::step]:
+            record = asdict(example)
+            record.pop("source")
+            lines.append(json.dumps(record, ensure_ascii=False))
+            splits.append(f"{example.id}\t{split}")
+    (batches / "small.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    splits_file = folder / "splits.tsv"
+    splits_file.write_text("\n".join(splits) + "\n", encoding="utf-8")
+    return batches, splits_file
