@@ -38,6 +38,8 @@ def fresh_gate(
     if current is not None and current != version and registry.folder(current).is_dir():
         baseline = Engine.load(registry.folder(current), analyzer=analyzer)
     verdict, assessment = run_gate(candidate, baseline, examples, config)
+    if baseline is not None:  # name it as the registry does, whatever its config says
+        verdict["baseline"] = {"name": registry.name, "version": current}
     write_gate(folder, verdict, assessment)
     return verdict
 

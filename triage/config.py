@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     queue_url: str | None = None
     queue_name: str = "triage"
     training_job_timeout_seconds: int = 6 * 3600
+    # The training TOMLs that POST /api/v1/models/train may name (default: the repository's training/configs/).
+    training_configs_dir: Path | None = None
     auto_migrate: bool = False
     session_hours: int = 12
     cookie_secure: bool = False

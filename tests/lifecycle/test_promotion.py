@@ -20,6 +20,11 @@ from triage.errors import Conflict
 
 def copy_version(registry: Registry, source: str, version: str, gate_passed: bool) -> None:
     shutil.copytree(registry.folder(source), registry.folder(version))
+    config = registry.folder(version) / "config.json"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(f'"version": "{source}"', f'"version": "{version}"'),
+        encoding="utf-8",
+    )
     path = registry.folder(version) / "gate.json"
     gate = json.loads(path.read_text(encoding="utf-8"))
     gate.update(

@@ -107,3 +107,32 @@ def test_train_from_a_toml_with_sources(
         "repeat": 1,
     }
     assert not [p for p in folder.parent.iterdir() if ".partial-" in p.name]
+
+
+@pytest.mark.slow
+def test_the_transformer_backend_runs_through_the_same_stages(
+    tmp_path: Path, registry: Registry, small_corpus: tuple[Path, Path]
+) -> None:
+    from training.config import TrainConfig
+    from training.train import train
+
+    table = {
+        "model": {"name": "triage-nl", "version": "0.0.1"},
+        "backend": {
+            "kind": "transformer",
+            "base": "tiny-bert",
+            "max_steps": 3,
+            "batch_size": 8,
+            "max_length": 64,
+        },
+        "data": {"corpus_dir": str(small_corpus[0]), "splits": str(small_corpus[1])},
+    }
+    config = TrainConfig.from_dict(table, tmp_path)
+    config.models_dir = registry.root
+    folder = train(config)
+    engine = Engine.load(folder)
+    assert engine.config.backend == "transformer" and engine.model_info.version == "0.0.1"
+    assert engine.config.extra["training"]["backend"] == "transformer"
+    assert (folder / "plots" / "test" / "calibration.png").is_file()
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "fine-tuned transformer" in card and "against triage-nl 1.0.0" in card

@@ -111,6 +111,17 @@ def test_round_trip_forward_review_bundle_verify(client: TestClient, org: Org, t
     assert actions[0] == "create" and actions[-1] == "export" and "review" in actions
     assert custody[-1]["reason"] == "aangifte politie"
 
+    # a changed byte in the original text is caught and named
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tampered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == f"{folder}/original.txt":
+                data = data.replace(b"mes", b"mas")
+            target.writestr(item, data)
+    broken = verify_bundle(tampered, _public_key(client, org.reviewer, tmp_path).read_bytes())
+    assert not broken.ok and broken.changed == [f"{folder}/original.txt"]
+
     # the export itself is now in the report's audit trail: the next bundle's chain of custody shows both
     second = _bundle(client, org.reviewer, report["id"], tmp_path)
     exports = [e for e in _read_json(second, f"{folder}/custody.json")["events"] if e["action"] == "export"]

@@ -109,7 +109,13 @@ def test_gir_export_csv_and_json(client: TestClient, org: Org, other_org: Org, f
     assert document["records"][1]["omschrijving"] == FORMULA  # JSON keeps the text exactly
     assert document["records"][0]["aantal_keer_doorgestuurd"] == 2
 
-    for params in ({"from": "2026-12-01", "to": "2026-11-01"}, {"format": "xml"}, {"from": "gisteren"}):
+    for params in (
+        {"from": "2026-12-01", "to": "2026-11-01"},
+        {"format": "xml"},
+        {"from": "gisteren"},
+        {"from": "0001-01-01", "to": "0001-01-01"},
+        {"from": "9999-12-30", "to": "9999-12-31"},
+    ):
         assert (
             client.get("/api/v1/exports/gir", params=params, headers=org.reviewer.headers).status_code == 422
         )

@@ -92,19 +92,22 @@ def test_every_post_form_carries_a_csrf_token_and_is_refused_without_it(
         assert all('name="csrf_token"' in f for f in FORM.findall(client.get(page).text))
 
 
+def _session_cookie(response: Any) -> str:
+    header = next(h for h in response.headers.get_list("set-cookie") if h.startswith("triage_session="))
+    return str(header.split(";", 1)[0].split("=", 1)[1])
+
+
 def test_login_issues_a_new_session_id(client: TestClient, web_org: Org) -> None:
     planted = "attacker-chosen-session-id"
     client.cookies.set("triage_session", planted)
-    assert _login(client, web_org.reviewer.email).status_code == 303
-    first = client.cookies.get("triage_session")
+    first = _session_cookie(_login(client, web_org.reviewer.email))
     assert first and first != planted
     client.cookies.clear()
-    client.cookies.set("triage_session", planted)
-    assert client.get("/api/v1/queue", headers={"accept": "application/json"}).status_code == 401
-    client.cookies.clear()
-    assert _login(client, web_org.reviewer.email).status_code == 303
-    second = client.cookies.get("triage_session")
-    assert second and second not in (first, planted)
+    refused = client.get("/api/v1/queue", headers={"cookie": f"triage_session={planted}"})
+    assert refused.status_code == 401  # the planted id never became a session
+    assert client.get("/api/v1/queue", headers={"cookie": f"triage_session={first}"}).status_code == 200
+    second = _session_cookie(_login(client, web_org.reviewer.email))
+    assert second not in (first, planted)
     client.cookies.clear()
 
 
@@ -123,7 +126,7 @@ def test_lockout_after_failed_logins(client: TestClient, settings: Settings, web
             select(AuditEvent).where(AuditEvent.actor_id == user_id, AuditEvent.action == "login_failed")
         ).all()
         assert len(failed) == settings.lockout_failures
-        assert all("password" not in str(event.detail).replace('"how": "password"', "") for event in failed)
+        assert all(event.detail == {"how": "password"} for event in failed)  # never the password tried
     engine.dispose()
 
 
@@ -206,6 +209,8 @@ class _Capture(logging.Handler):
         self.formatter_ = JsonFormatter()
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(("httpx", "httpcore")):
+            return  # the test client's own log of what it sent, not the server's
         self.lines.append(self.formatter_.format(record))
 
 
@@ -286,22 +291,11 @@ def test_urls_in_messages_are_never_fetched(
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     urls = "http://169.254.169.254/latest/meta-data/ https://evil.example/x.png http://127.0.0.1:22/ file:///etc/passwd"
     email = f"From: a@evil.example\r\nSubject: kijk\r\nContent-Type: text/html\r\n\r\n<img src='https://evil.example/pixel.gif'>{urls}\r\n"  # fmt: skip
+    body = {"text": f"{THREAT} {urls}", "url": "https://evil.example/1", "author_url": "http://10.0.0.1/", "context": urls}  # fmt: skip
+    eml_headers = org.reporter.headers | {"content-type": "message/rfc822"}
     requests = [
-        client.post(
-            "/api/v1/reports",
-            json={
-                "text": f"{THREAT} {urls}",
-                "url": "https://evil.example/post/1",
-                "author_url": "http://10.0.0.1/",
-                "context": urls,
-            },
-            headers=org.reporter.headers,
-        ),  # fmt: skip
-        client.post(
-            "/api/v1/reports/eml",
-            content=email.encode(),
-            headers=org.reporter.headers | {"content-type": "message/rfc822"},
-        ),  # fmt: skip
+        client.post("/api/v1/reports", json=body, headers=org.reporter.headers),
+        client.post("/api/v1/reports/eml", content=email.encode(), headers=eml_headers),
         client.post("/api/v1/classify", json={"text": urls}, headers=org.reporter.headers),
     ]
     assert [r.status_code for r in requests] == [201, 201, 200], [r.text[:200] for r in requests]

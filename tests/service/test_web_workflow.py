@@ -79,3 +79,46 @@ def test_report_page_follow_up_aftercare_and_overdue_badge(
     own = reporter.get(f"/reports/{report['id']}")
     assert own.status_code == 200 and 'id="nazorg"' in own.text
     assert 'id="follow-up-form"' not in own.text and "/bundle" not in own.text
+
+
+def test_admin_sets_the_contact_address_and_retention_on_the_organisation_page(
+    client: TestClient, settings: Settings
+) -> None:
+    org = make_org(settings, password=PASSWORD)
+    admin, csrf = _browser(client, org.admin)
+    page = admin.get("/organisation")
+    assert page.status_code == 200 and "Postbus 1, 1000 AA Voorbeeld" in page.text
+    saved = admin.post(
+        "/organisation",
+        data={
+            "contact_address": "Stadhuis <b>Plein</b> 1, 1234 AB Plaats",
+            "contact_phone": "14 020",
+            "retention_days": "90",
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    body = client.get("/api/v1/organisation", headers=org.admin.headers).json()
+    assert body["retention_days"] == 90 and body["contact_address"].startswith("Stadhuis <b>")
+    assert "&lt;b&gt;Plein" in admin.get("/organisation").text  # shown escaped
+    bad = admin.post("/organisation", data={"retention_days": "5", "csrf_token": csrf})
+    assert bad.status_code == 422
+    assert f"/api/v1/admin/users/{org.reporter.id}/data" in admin.get("/organisation").text
+    access = admin.get(f"/api/v1/admin/users/{org.reporter.id}/data")
+    assert access.status_code == 200 and access.json()["user"]["email"] == org.reporter.email
+    erased = admin.post(
+        f"/organisation/users/{org.reporter2.id}/erase",
+        data={"reason": "verzoek per brief", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert erased.status_code == 303
+    assert client.get("/api/v1/reports", headers=org.reporter2.headers).status_code == 401
+    assert "gewist" in admin.get("/organisation").text
+    reviewer, _ = _browser(client, org.reviewer)
+    assert reviewer.get("/organisation").status_code == 403
+    refused = reviewer.post(
+        f"/organisation/users/{org.reporter.id}/erase", data={"reason": "nee", "csrf_token": _}
+    )
+    assert refused.status_code == 403
+    assert 'href="/organisation"' not in reviewer.get("/queue").text

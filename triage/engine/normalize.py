@@ -368,15 +368,22 @@ def normalize(original: str) -> Normalized:
         built = _fold_characters(original)
         text = built.text()
     protected = _protected(text)
-    for step in _STEPS:
-        edits = step(text, protected)
-        while edits:  # until the step finds nothing more ("€€aa" -> "€eaa" -> "eeaa"): idempotent
-            if built is None:
-                built = _Builder.identity(original, text)
-            built = built.rewrite(edits)
-            text = built.text()
-            protected = _protected(text)
+    # Until no step finds anything ("€€aa" -> "€eaa" -> "eeaa"; "a a a0" -> "aa0" -> "aao"), so
+    # that normalising is idempotent; a text without edits takes one pass.
+    for _ in range(_MAX_PASSES):
+        changed = False
+        for step in _STEPS:
             edits = step(text, protected)
+            while edits:
+                changed = True
+                if built is None:
+                    built = _Builder.identity(original, text)
+                built = built.rewrite(edits)
+                text = built.text()
+                protected = _protected(text)
+                edits = step(text, protected)
+        if not changed:
+            break
     entities = (
         tuple(
             Entity(str(match.lastgroup), match.start(), match.end())
@@ -404,6 +411,7 @@ def normalize(original: str) -> Normalized:
     )
 
 
+_MAX_PASSES: Final = 6
 _RANGE: Final = tuple(range(4097))
 
 

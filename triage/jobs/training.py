@@ -1,7 +1,7 @@
 """Train a model in the background: export the reviewed labels, run the training stages, record the result.
 
 The job row (TrainingJob) holds the training TOML as a table; relative paths in it are relative to
-the repository's training/configs/. The model goes to the registry (Settings.models_dir) as
+the configs folder (Settings.training_configs_dir, default training/configs/). The model goes to the registry (Settings.models_dir) as
 `<name>/<version>/`; promoting it stays a separate, gated step.
 """
 
@@ -21,6 +21,10 @@ from triage.store.types import utcnow
 log = logging.getLogger(__name__)
 CONFIGS_DIR: Final = REPOSITORY / "training" / "configs"
 REVIEW_REPEAT: Final = 3
+
+
+def configs_dir(settings: Settings) -> Path:
+    return settings.training_configs_dir or CONFIGS_DIR
 
 
 class TrainModel:
@@ -57,7 +61,7 @@ class TrainModel:
         from training.gates import read_gate
         from training.train import train
 
-        config = TrainConfig.from_dict(table, CONFIGS_DIR)
+        config = TrainConfig.from_dict(table, configs_dir(self.settings))
         config.models_dir = self.settings.models_dir or MODELS_DIR
         config.output = None
         config.progress = False

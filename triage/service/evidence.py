@@ -362,6 +362,6 @@ def export_to_temporary(
         raise
 
 
-def public_key_pem(db: Session, settings: Settings, user: User) -> tuple[bytes, str]:
+def public_key_pem(settings: Settings, user: User) -> tuple[bytes, str]:
     signer = signer_for(settings, user.org_id)
     return signer.public_pem, signer.key_id

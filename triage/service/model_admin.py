@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from triage.config import Settings
 from triage.engine.registry import Registry
 from triage.errors import Conflict, InvalidInput, NotFound
-from triage.jobs.training import CONFIGS_DIR
+from triage.jobs.training import configs_dir
 from triage.ports import Classifier
 from triage.service.live_model import LiveClassifier
 from triage.store.audit import Actor, record
@@ -91,11 +91,12 @@ def create_training_job(
     version: str,
     include_reviews: bool,
 ) -> TrainingJob:
-    if not CONFIG_NAME.match(config_name) or not (CONFIGS_DIR / f"{config_name}.toml").is_file():
-        raise InvalidInput(f"no training config {config_name!r} in training/configs/")
+    path = configs_dir(settings) / f"{config_name}.toml"
+    if not CONFIG_NAME.match(config_name) or not path.is_file():
+        raise InvalidInput(f"no training config {config_name!r}")
     if not VERSION.match(version):
         raise InvalidInput("a version is letters, digits and . _ + -")
-    table = tomllib.loads((CONFIGS_DIR / f"{config_name}.toml").read_text(encoding="utf-8"))
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
     model = table.setdefault("model", {})
     model.pop("output", None)
     model["version"] = version

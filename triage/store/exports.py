@@ -23,6 +23,8 @@ from triage.store.models import FollowUp, Report, Review
 REVIEWED_STATUSES: Final = ("confirmed", "reported", "closed")
 ALL_BUT_DISMISSED: Final = ("new", "in_review", "confirmed", "reported", "closed")
 MAX_PERIOD_DAYS: Final = 3 * 366
+MIN_YEAR: Final = 1990
+MAX_YEAR: Final = 2999
 
 GIR_FIELDS: Final = (
     "melding_id",
@@ -65,6 +67,8 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        if not (self.start.year >= MIN_YEAR and self.end.year <= MAX_YEAR):
+            raise ValueError(f"a period lies between the years {MIN_YEAR} and {MAX_YEAR}")
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
         if (self.end - self.start).days > MAX_PERIOD_DAYS:

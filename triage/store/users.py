@@ -81,3 +81,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def count_users(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
+
+
+def list_users(session: Session, org_id: str) -> list[User]:
+    return list(session.scalars(select(User).where(User.org_id == org_id).order_by(User.email)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Final
@@ -99,6 +100,38 @@ def _expand(items: list[Any], prefixes: list[tuple[str, bool]]) -> list[tuple[st
     return prefixes
 
 
+def _gate_expand(items: list[Any], prefixes: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Like `_expand`, for gates: stops (closing every prefix, which keeps it a true prefix) as
+    soon as the alternatives would pass `_GATE_PREFIXES`, so long word lists stay cheap."""
+    for op, av in items:
+        opened = [prefix for prefix, is_open in prefixes if is_open]
+        if not opened:
+            return prefixes
+        closed = [(prefix, False) for prefix, is_open in prefixes if not is_open]
+        if op is sre_constants.LITERAL:
+            prefixes = [(prefix + chr(av), True) for prefix in opened] + closed
+        elif (
+            op is sre_constants.IN
+            and all(kind is sre_constants.LITERAL for kind, _ in av)
+            and len(opened) * len(av) <= _GATE_PREFIXES
+        ):
+            prefixes = [(prefix + chr(value), True) for prefix in opened for _, value in av] + closed
+        elif op is sre_constants.BRANCH and len(opened) * len(av[1]) <= _GATE_PREFIXES:
+            prefixes = closed + [
+                pair for prefix in opened for b in av[1] for pair in _gate_expand(list(b), [(prefix, True)])
+            ]
+            if len(prefixes) > _GATE_PREFIXES:
+                return [(prefix, False) for prefix, _ in prefixes]
+        elif op is sre_constants.SUBPATTERN:
+            prefixes = _gate_expand(list(av[-1]), prefixes)
+        else:
+            return [(prefix, False) for prefix, _ in prefixes]
+    return prefixes
+
+
+_GATE_PREFIXES: Final = 256
+
+
 def _is_space_repeat(op: Any, av: Any) -> bool:
     if op not in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
         return False
@@ -117,11 +150,17 @@ def _score(anchors: frozenset[str]) -> int:
     return min(len(word) if word.isalnum() else 3 for word in words)
 
 
+@lru_cache(maxsize=512)
+def _parse(regex: str, flags: int) -> Any:
+    """The parse tree of a regex (shared by the derivations here, which only read it)."""
+    return sre_parse.parse(regex, flags)
+
+
 def derive_anchors(regex: str) -> list[frozenset[str]]:
     """Anchor sets of a regex: a text can only match if, for every set, one of its tokens starts
     with one of the set's anchors. An empty list means the regex must always run."""
     try:
-        parsed = sre_parse.parse(regex, re.MULTILINE)
+        parsed = _parse(regex, re.MULTILINE)
     except re.error:
         return []
     items = list(parsed)
@@ -204,15 +243,18 @@ class Requirements:
 class AnchorIndex:
     """Maps the tokens of a message to the indices of the regexes that can match it.
 
-    Every (regex, anchor set) pair is one bit (see `Requirements`). A token's bits are cached; a
-    message's mask is the OR of its tokens' bits."""
+    Every (regex, anchor set) pair is one bit (see `Requirements`; `bits` gives the layout when
+    the bits are shared with other conditions). A token's bits are cached; a message's mask is the
+    OR of its tokens' bits."""
 
-    def __init__(self, anchors: Sequence[list[frozenset[str]]]) -> None:
+    def __init__(
+        self, anchors: Sequence[list[frozenset[str]]], bits: Sequence[Sequence[int]] | None = None
+    ) -> None:
         self.always: frozenset[int] = frozenset(i for i, sets in enumerate(anchors) if not sets)
         self._requirements = Requirements([len(sets) for sets in anchors])
         by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for sets, bits in zip(anchors, self._requirements.bits, strict=True):
-            for anchor_set, bit in zip(sets, bits, strict=True):
+        for sets, set_bits in zip(anchors, bits or self._requirements.bits, strict=True):
+            for anchor_set, bit in zip(sets, set_bits, strict=False):
                 for anchor in anchor_set:
                     by_head[anchor[:2]].append((anchor, bit))
         self._by_head = dict(by_head)
@@ -239,28 +281,35 @@ class AnchorIndex:
         return mask
 
     def candidate_mask(self, mask: int) -> int:
-        """Bit `i` set when regex `i` can match a message whose tokens give `mask`."""
+        """Bit `i` set when regex `i` can match a message whose tokens give `mask` (own layout)."""
         return self._requirements.satisfied(mask)
 
     def candidates(self, tokens: Iterable[str]) -> set[int]:
         return set(bit_indices(self.candidate_mask(self.mask(tokens))))
 
 
+DIGIT: Final = " digit "  # a gate "string" for any decimal digit (\d); no real string has spaces at both ends
+
+
 class LiteralGates:
     """Per regex, its gates from `required_literals`, checked through the whitespace-separated
     chunks of a text: a string without whitespace occurs in a text only inside one chunk, and a
     string with whitespace is gated by its longest whitespace-free piece. The bits of a chunk are
-    cached; `passing(text)` has bit `i` set when every gate of regex `i` holds."""
+    cached; `passing(text)` has bit `i` set when every gate of regex `i` holds (own layout), and
+    `present(text)` gives the raw bits (for a layout shared through `bits`). The gate `(DIGIT,)`
+    needs a decimal digit anywhere in the text."""
 
-    def __init__(self, gates: Sequence[Sequence[tuple[str, ...]]]) -> None:
-        pieces_per_regex = [[_pieces(gate) for gate in regex_gates] for regex_gates in gates]
-        pieces_per_regex = [[gate for gate in regex_gates if gate] for regex_gates in pieces_per_regex]
-        self._requirements = Requirements([len(regex_gates) for regex_gates in pieces_per_regex])
+    def __init__(
+        self, gates: Sequence[Sequence[tuple[str, ...]]], bits: Sequence[Sequence[int]] | None = None
+    ) -> None:
+        self.pieces = [gate_pieces(regex_gates) for regex_gates in gates]
+        self._requirements = Requirements([len(regex_gates) for regex_gates in self.pieces])
         bits_of: dict[str, int] = defaultdict(int)
-        for regex_gates, bits in zip(pieces_per_regex, self._requirements.bits, strict=True):
-            for gate, bit in zip(regex_gates, bits, strict=True):
+        for regex_gates, gate_bits in zip(self.pieces, bits or self._requirements.bits, strict=True):
+            for gate, bit in zip(regex_gates, gate_bits, strict=True):
                 for piece in gate:
                     bits_of[piece] |= 1 << bit
+        self._digit_bits = bits_of.pop(DIGIT, 0)
         self._short = [(piece, mask) for piece, mask in bits_of.items() if len(piece) < 3]
         by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for piece, mask in bits_of.items():
@@ -270,7 +319,7 @@ class LiteralGates:
         self._cache: dict[str, int] = {}
 
     def _chunk_bits(self, chunk: str) -> int:
-        bits = 0
+        bits = self._digit_bits if self._digit_bits and _DIGIT.search(chunk) else 0
         for piece, piece_bits in self._short:
             if piece in chunk:
                 bits |= piece_bits
@@ -284,13 +333,24 @@ class LiteralGates:
         self._cache[chunk] = bits
         return bits
 
-    def passing(self, text: str) -> int:
+    def present(self, text: str) -> int:
         present = 0
         cache = self._cache
         for chunk in text.split():
             bits = cache.get(chunk)
             present |= self._chunk_bits(chunk) if bits is None else bits
-        return self._requirements.satisfied(present)
+        return present
+
+    def passing(self, text: str) -> int:
+        return self._requirements.satisfied(self.present(text))
+
+
+_DIGIT: Final = re.compile(r"\d")
+
+
+def gate_pieces(gates: Sequence[tuple[str, ...]]) -> list[frozenset[str]]:
+    """Gates as whitespace-free pieces (see LiteralGates); a gate that has none is left out."""
+    return [gate for gate in (_pieces(gate) for gate in gates) if gate]
 
 
 _CACHE_LIMIT: Final = 100_000
@@ -298,6 +358,8 @@ _CACHE_LIMIT: Final = 100_000
 
 def _pieces(gate: tuple[str, ...]) -> frozenset[str]:
     """The gate with each string cut to its longest whitespace-free piece (empty if one has none)."""
+    if gate == (DIGIT,):
+        return frozenset(gate)
     pieces = set()
     for string in gate:
         parts = string.split()
@@ -322,7 +384,7 @@ def required_literals(regex: str, flags: int = re.MULTILINE) -> list[tuple[str, 
     selective ones come first, cheapest first. Empty when nothing useful can be said (or case is
     folded)."""
     try:
-        parsed = sre_parse.parse(regex, flags)
+        parsed = _parse(regex, flags)
     except re.error:
         return []
     if parsed.state.flags & re.IGNORECASE or _folds_case(list(parsed)):
@@ -379,7 +441,21 @@ def _preference(strings: frozenset[str]) -> tuple[int, int]:
 
 def _minimal(strings: frozenset[str]) -> frozenset[str]:
     """Drop strings that contain another string of the set: the gate stays the same."""
-    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+    kept = set()
+    for string in strings:
+        size = len(string)
+        inner = {string[i:j] for i in range(size) for j in range(i + 1, size + 1)}
+        inner.discard(string)
+        if inner.isdisjoint(strings):
+            kept.add(string)
+    return frozenset(kept)
+
+
+def _literal_text(items: list[Any]) -> str | None:
+    """The text a sequence of plain literals matches, None for anything else."""
+    if not items or any(op is not sre_constants.LITERAL for op, _ in items):
+        return None
+    return "".join(chr(av) for _, av in items)
 
 
 def _literal_sets(items: list[Any], nested: bool = False) -> list[frozenset[str]]:
@@ -391,7 +467,7 @@ def _literal_sets(items: list[Any], nested: bool = False) -> list[frozenset[str]
     after_literal = nested
     for position, (op, av) in enumerate(items):
         if not after_literal:  # inside a literal run the strings are suffixes of the run's: implied
-            starts = {prefix for prefix, _ in _expand(items[position:], [("", True)])}
+            starts = {prefix for prefix, _ in _gate_expand(items[position:], [("", True)])}
             if starts and all(starts):
                 sets.append(frozenset(starts))
         after_literal = op is sre_constants.LITERAL
@@ -401,6 +477,11 @@ def _literal_sets(items: list[Any], nested: bool = False) -> list[frozenset[str]
             sets.extend(_literal_sets(list(av[2])))
         elif op is sre_constants.BRANCH:
             union: set[str] = set()
+            literal = [_literal_text(list(branch)) for branch in av[1]]
+            if all(literal):  # word lists: each alternative is its own best (and only) set
+                union = {text for text in literal if text}
+                sets.append(_minimal(frozenset(union)))
+                continue
             for branch in av[1]:
                 options = [_minimal(strings) for strings in _literal_sets(list(branch))]
                 if not options:

@@ -11,12 +11,19 @@ from typing import Final
 
 from triage.engine.analysis import CUE_LABELS
 from triage.engine.labels import LABELS
-from triage.engine.rules.anchors import AnchorIndex, LiteralGates, derive_anchors, required_literals
+from triage.engine.rules.anchors import (
+    DIGIT,
+    AnchorIndex,
+    LiteralGates,
+    Requirements,
+    derive_anchors,
+    gate_pieces,
+    required_literals,
+)
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
 
 VALID_LABELS: Final = frozenset(LABELS) | CUE_LABELS
 FLAGS: Final = frozenset({"neg_ok", "contact", "cased", "digits", "at"})
-_DIGIT = re.compile(r"\d")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _FLAGS = re.MULTILINE
 
@@ -87,40 +94,51 @@ def load_patterns(path: Path, macros: Mapping[str, str]) -> list[Pattern]:
 
 
 class PatternSet:
-    """All patterns, each compiled alone, gated by its anchor words (see anchors.py) and by the
-    literal strings a match must contain (`required_literals`), so most never scan a message."""
+    """All patterns, each compiled alone and run only on messages that can match it: its anchor
+    words are among the tokens (anchors.py), the literal strings every match contains are in the
+    text (`required_literals`), and so are a digit or "@" where its flags say so. All these
+    conditions share one bit layout (`Requirements`), so one pass over the bits finds the few
+    patterns to run."""
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
         self._compiled = [re.compile(pattern.regex, _FLAGS) for pattern in patterns]
-        self._index = AnchorIndex([derive_anchors(pattern.regex) for pattern in patterns])
-        gates = [tuple(required_literals(pattern.regex, _FLAGS)) for pattern in patterns]
-        # Gates of patterns over the lowercase text go through the chunk index; the few over the
-        # cased text are checked directly.
-        self._gates = LiteralGates(
-            [() if "cased" in p.flags else g for p, g in zip(patterns, gates, strict=True)]
-        )
-        self._digits_mask = sum(1 << i for i, p in enumerate(patterns) if "digits" in p.flags)
-        self._at_mask = sum(1 << i for i, p in enumerate(patterns) if "at" in p.flags)
+        anchors = [derive_anchors(pattern.regex) for pattern in patterns]
+        gates: list[list[tuple[str, ...]]] = []
+        self._cased_gates: list[tuple[tuple[str, ...], ...]] = []
+        for pattern in patterns:
+            found = required_literals(pattern.regex, _FLAGS)
+            cased = "cased" in pattern.flags  # its literals are checked on the cased text, directly
+            self._cased_gates.append(tuple(found) if cased else ())
+            own = [] if cased else [gate for gate in found if gate_pieces([gate])]
+            if "digits" in pattern.flags:
+                own.append((DIGIT,))
+            if "at" in pattern.flags:
+                own.append(("@",))
+            gates.append(own)
+        self._requirements = Requirements([len(a) + len(g) for a, g in zip(anchors, gates, strict=True)])
+        layout = self._requirements.bits
+        self._index = AnchorIndex(anchors, [bits[: len(a)] for a, bits in zip(anchors, layout, strict=True)])
+        self._gates = LiteralGates(gates, [bits[len(a) :] for a, bits in zip(anchors, layout, strict=True)])
         self._plans = [
-            (pattern, compiled.finditer, "cased" in pattern.flags, g if "cased" in pattern.flags else ())
-            for pattern, compiled, g in zip(patterns, self._compiled, gates, strict=True)
+            (pattern, compiled.finditer, "cased" in pattern.flags, cased_gates)
+            for pattern, compiled, cased_gates in zip(
+                patterns, self._compiled, self._cased_gates, strict=True
+            )
         ]
 
     @property
     def index(self) -> AnchorIndex:
+        """Token bits for `scan` (`index.token_mask`)."""
         return self._index
 
     def finditer(self, text: str, cased: str, tokens: Iterable[str]) -> Iterator[tuple[Pattern, int, int]]:
         return self.scan(text, cased, self._index.mask(tokens))
 
     def scan(self, text: str, cased: str, mask: int) -> Iterator[tuple[Pattern, int, int]]:
-        """Matches of the patterns whose anchor sets are all in `mask` (see AnchorIndex), in pattern order."""
-        candidates = self._index.candidate_mask(mask) & self._gates.passing(text)
-        if candidates & self._digits_mask and _DIGIT.search(text) is None:
-            candidates &= ~self._digits_mask
-        if candidates & self._at_mask and "@" not in text:
-            candidates &= ~self._at_mask
+        """Matches of the patterns that can match, in pattern order; `mask` is the OR of the
+        message's token bits (`index.token_mask`)."""
+        candidates = self._requirements.satisfied(mask | self._gates.present(text))
         plans = self._plans
         while candidates:
             low = candidates & -candidates

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from triage.service.deps import AdminActor, DbDep, ReviewerActor
 from triage.service.schemas import (
@@ -16,8 +15,9 @@ from triage.service.schemas import (
     UserPublic,
 )
 from triage.store import privacy
-from triage.store.models import Organisation, User
+from triage.store.models import Organisation
 from triage.store.orgs import OrgSettings, get_org, update_settings
+from triage.store.users import list_users
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 
@@ -50,7 +50,7 @@ def update_organisation(body: OrganisationUpdate, db: DbDep, actor: AdminActor) 
 @router.get("/admin/users")
 def users(db: DbDep, actor: AdminActor) -> list[UserPublic]:
     """The organisation's users (to find whose data to export or erase)."""
-    rows = db.scalars(select(User).where(User.org_id == actor.user.org_id).order_by(User.email))
+    rows = list_users(db, actor.user.org_id)
     return [
         UserPublic(id=u.id, email=u.email, role=u.role, active=u.active, erased_at=u.erased_at) for u in rows
     ]

@@ -60,9 +60,9 @@ def bundle(body: BundleRequest, db: DbDep, settings: SettingsDep, actor: Reviewe
     responses={200: {"content": {"application/x-pem-file": {}}}},
     response_class=Response,
 )
-def public_key(db: DbDep, settings: SettingsDep, actor: CurrentActor) -> Response:
+def public_key(settings: SettingsDep, actor: CurrentActor) -> Response:
     """The organisation's Ed25519 public key (PEM): `triage bundle verify --public-key` checks who signed."""
-    pem, key_id = evidence.public_key_pem(db, settings, actor.user)
+    pem, key_id = evidence.public_key_pem(settings, actor.user)
     return Response(
         pem,
         media_type="application/x-pem-file",

@@ -108,7 +108,7 @@ def list_reports(
     db: DbDep,
     actor: CurrentActor,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReportPage:
     """The caller's own reports, newest first."""
     return ReportPage(items=report_summaries(db, list_own(db, actor.user, limit=limit, offset=offset)))

@@ -15,17 +15,27 @@ from triage.evidence.aftercare import aftercare
 from triage.evidence.dutch import FOLLOW_UPS
 from triage.service import casework, intake
 from triage.service.advice import advice_for
-from triage.service.deps import AuthDep, ClassifierDep, CurrentActor, DbDep, ReviewerActor, SettingsDep
+from triage.service.deps import (
+    AdminActor,
+    AuthDep,
+    ClassifierDep,
+    CurrentActor,
+    DbDep,
+    ReviewerActor,
+    SettingsDep,
+)
 from triage.service.schemas import ReportCreate
 from triage.service.uploads import IMAGE_TYPES
 from triage.service.views import police_states, report_police
 from triage.service.web import render_page
+from triage.store import privacy
 from triage.store.audit import trail
 from triage.store.deadlines import POLICE_DECISIONS
 from triage.store.followups import follow_ups_of
+from triage.store.orgs import OrgSettings, get_org, update_settings
 from triage.store.queue import QueueFilter, queue_page
 from triage.store.reports import ReportFields, author_history, duplicates_count, list_own
-from triage.store.users import REVIEW_ROLES
+from triage.store.users import REVIEW_ROLES, list_users
 
 router = APIRouter(include_in_schema=False)
 
@@ -161,6 +171,38 @@ def follow_up(
         note=note or None,
     )
     return RedirectResponse(f"/reports/{report_id}#opvolging", status_code=303)
+
+
+@router.get("/organisation")
+def organisation_page(request: Request, auth: AuthDep, actor: AdminActor, db: DbDep) -> Response:
+    context = {"org": get_org(db, actor.user.org_id), "users": list_users(db, actor.user.org_id)}
+    return render_page(request, "organisation.html", _base(auth) | context)
+
+
+@router.post("/organisation/users/{user_id}/erase")
+def erase_user(
+    user_id: str, actor: AdminActor, db: DbDep, reason: Annotated[str, Form(min_length=3, max_length=2_000)]
+) -> Response:
+    privacy.erase_user(db, actor=actor, user_id=user_id, reason=reason)
+    return RedirectResponse("/organisation#users", status_code=303)
+
+
+@router.post("/organisation")
+def organisation_save(
+    actor: AdminActor,
+    db: DbDep,
+    contact_address: Annotated[str, Form(max_length=1_000)] = "",
+    contact_email: Annotated[str, Form(max_length=320)] = "",
+    contact_phone: Annotated[str, Form(max_length=50)] = "",
+    retention_days: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    if retention_days.strip() and not retention_days.strip().isdigit():
+        raise InvalidInput("the retention period is a number of days")
+    days = int(retention_days) if retention_days.strip() else None
+    changes = OrgSettings(contact_address, contact_email, contact_phone, days)
+    update_settings(db, actor=actor, org=get_org(db, actor.user.org_id), changes=changes)
+    db.commit()
+    return RedirectResponse("/organisation", status_code=303)
 
 
 @router.get("/forward")
