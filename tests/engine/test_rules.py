@@ -429,7 +429,12 @@ def test_does_not_fire(ruleset: RuleSet, nlp: Language, text: str, forbidden: se
         ("ik word uitgescholden voor klootzak", "lex.insult.007", "insult", "reporting"),
         ("het woord mongool is kwetsend", "lex.dis.001", "identity_hate", "figurative"),
         ("het is een zak aardappelen", "lex.insult.013", "insult", "figurative"),
-        ("mensen die anderen kankerlijer noemen zijn respectloos", "lex.insult.001", "insult", "counter_speech"),
+        (
+            "mensen die anderen kankerlijer noemen zijn respectloos",
+            "lex.insult.001",
+            "insult",
+            "counter_speech",
+        ),
         ("hij is geen klootzak", "lex.insult.007", "insult", "negation"),
     ],
 )

@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from PIL import Image
 
 from .conftest import Org
 
-Send = Callable[[TestClient, dict[str, str]], Response]
+Send = Callable[[TestClient, dict[str, str]], Any]
 
 
 def _png(width: int = 32, height: int = 24) -> bytes:

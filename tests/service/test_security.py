@@ -67,9 +67,9 @@ def test_every_post_form_carries_a_csrf_token_and_is_refused_without_it(
     for page in pages:
         html = client.get(page).text
         for form in FORM.findall(html):
-            action = re.search(r'action="([^"]+)"', form)
-            assert action is not None
-            forms[action.group(1)] = form
+            found = re.search(r'action="([^"]+)"', form)
+            assert found is not None
+            forms[found.group(1)] = form
     assert {
         "/logout",
         "/forward",
