@@ -17,6 +17,8 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Final
 
+from triage.engine.rules.derivations import memoised
+
 _COMMON: Final = frozenset(
     [
         "je",
@@ -157,6 +159,16 @@ def _parse(regex: str, flags: int) -> Any:
 
 
 def derive_anchors(regex: str) -> list[frozenset[str]]:
+    return memoised(
+        "anchors",
+        regex,
+        lambda: _derive_anchors(regex),
+        lambda value: [sorted(words) for words in value],
+        lambda data: [frozenset(words) for words in data],
+    )
+
+
+def _derive_anchors(regex: str) -> list[frozenset[str]]:
     """Anchor sets of a regex: a text can only match if, for every set, one of its tokens starts
     with one of the set's anchors. An empty list means the regex must always run."""
     try:
@@ -378,6 +390,16 @@ def bit_indices(mask: int) -> Iterator[int]:
 
 
 def required_literals(regex: str, flags: int = re.MULTILINE) -> list[tuple[str, ...]]:
+    return memoised(
+        "literals",
+        f"{flags}:{regex}",
+        lambda: _required_literals(regex, flags),
+        lambda value: [list(gate) for gate in value],
+        lambda data: [tuple(gate) for gate in data],
+    )
+
+
+def _required_literals(regex: str, flags: int = re.MULTILINE) -> list[tuple[str, ...]]:
     """Gates for a regex: for each tuple, every text the regex matches contains one of its strings.
 
     Derived from the parse tree (literal runs of required items, unions over alternatives); the

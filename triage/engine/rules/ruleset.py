@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 from triage.engine.analysis import RuleHit
 from triage.engine.normalize import normalize
+from triage.engine.rules.derivations import derivation_cache
 from triage.engine.rules.lexicon import Entry, Lexicon, load_lexicon
 from triage.engine.rules.patterns import CUE_LABELS, PatternSet, alternation, load_macros, load_patterns
 from triage.engine.rules.scope import Context, ScopeRules, load_scope
@@ -139,8 +140,9 @@ class RuleSet:
         macros = load_macros(
             folder, {"ROLE": alternation(lexicon.forms("role")), "GROUP": alternation(lexicon.forms("group"))}
         )
-        patterns = PatternSet(load_patterns(folder / "patterns.tsv", macros))
-        scope = load_scope(folder / "scope.tsv", macros)
+        with derivation_cache():
+            patterns = PatternSet(load_patterns(folder / "patterns.tsv", macros))
+            scope = load_scope(folder / "scope.tsv", macros)
         return cls(lexicon, patterns, scope, resources_version(folder))
 
     def apply(self, normalized: Normalized, doc: Doc, recipient: str | None = None) -> list[RuleHit]:

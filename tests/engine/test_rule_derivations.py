@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from triage.engine.normalize import normalize
+from triage.engine.rules import RuleSet
+from triage.engine.rules.derivations import cache_file
+from triage.engine.tokenize import build_tokenizer
+
+TEXTS = [
+    "Ik ga je vermoorden, vuile kankerhoer. Ik weet waar je woont: Lindelaan 12, 3512 AB.",
+    "Die motie gaat de oppositie afmaken.",
+    "Stelletje landverraders in de raad, hopelijk krepeert hij.",
+]
+
+
+def test_cached_derivations_give_the_same_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
+    nlp = build_tokenizer()
+    fresh = RuleSet.load()
+    assert cache_file().is_file()
+    cached = RuleSet.load()
+    for text in TEXTS:
+        normalized = normalize(text)
+        doc = nlp(normalized.text)
+        assert cached.apply(normalized, doc) == fresh.apply(normalized, doc)
+
+
+def test_a_damaged_cache_is_recomputed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIAGE_CACHE_DIR", str(tmp_path))
+    cache_file().write_text("{not json", encoding="utf-8")
+    rules = RuleSet.load()
+    assert rules.rule_ids
+    assert cache_file().read_text(encoding="utf-8").startswith("{")
