@@ -56,7 +56,8 @@ def expand(template: str, macros: Mapping[str, str], source: str) -> str:
 
 
 def alternation(words: list[str]) -> str:
-    return "(?:" + "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True)) + ")"
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))  # longest first, reproducibly
+    return "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
 
 
 def load_macros(folder: Path, extra: Mapping[str, str]) -> dict[str, str]:
