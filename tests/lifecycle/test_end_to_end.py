@@ -70,7 +70,7 @@ def test_reviews_become_a_promoted_model_and_a_rollback_restores_the_old_answers
 
         before = {text: classify(text) for text in MISSED + FALSE_ALARM_CANDIDATES + CONFIRMED}
         assert all("insult" not in before[text]["flags"] for text in MISSED)
-        false_alarms = [t for t in FALSE_ALARM_CANDIDATES if "identity_hate" in before[t]["flags"]]
+        false_alarms = [t for t in FALSE_ALARM_CANDIDATES if "identity_hate" in before[t]["flags"]][:1]
 
         reports = {}
         for text in MISSED + false_alarms + CONFIRMED:
