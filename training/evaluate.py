@@ -37,7 +37,7 @@ class Evaluation:
         pred_attack = np.array([bool(ATTACK_LABELS & set(v.flags)) for v in self.verdicts])
         scores = np.array([v.severity_score for v in self.verdicts])
         p, r, f, _ = precision_recall_fscore_support(
-            gold_attack, pred_attack, average=None, labels=[False, True]
+            gold_attack, pred_attack, average=None, labels=[False, True], zero_division=0
         )
         result: dict[str, Any] = {
             "n": len(self.examples),

@@ -15,7 +15,10 @@ from triage.engine.registry import Registry
 from .small_corpus import write_small_corpus
 
 # Small data: the gate's figures move more between two models than on the full corpus.
-SMALL_GATE = GateConfig(label_f1_tolerance=0.05, gender_gap_tolerance=0.1, behaviour_tolerance=1)
+# The small corpus has few neutral mentions per identity term: one flag moves a rate by ~0.1.
+SMALL_GATE = GateConfig(
+    label_f1_tolerance=0.05, gender_gap_tolerance=0.1, behaviour_tolerance=1, fpr_tolerance=0.15
+)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ EVIDENCE_REQUIRED: Final[dict[str, frozenset[str]]] = {
     "incitement": frozenset({"incitement", "threat", "cue:violence", "cue:violence_emoji"}),
     "doxxing": frozenset({"doxxing", "cue:specific"}),
 }
-UNSUPPORTED_FACTOR: Final = 0.5
+UNSUPPORTED_FACTOR: Final = 0.75
 # When the rules saw a label's construction only negated, quoted, reported or figurative, the
 # model (which reads the same words without their scope) is damped for that label.
 SUPPRESSED_FACTOR: Final = 0.3
