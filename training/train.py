@@ -111,7 +111,10 @@ def tune_thresholds(
     analyses = analyzer.analyse_many([e.text for e in examples])
     label_proba, _ = backend.predict_proba(analyses)
     combined = np.array(
-        [[combine(a, label_proba[i])[label] for label in LABELS] for i, a in enumerate(analyses)]
+        [
+            [combined[label] for label in LABELS]
+            for combined in (combine(a, label_proba[i]) for i, a in enumerate(analyses))
+        ]
     )
     gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
     thresholds: dict[str, float] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from triage.engine.analysis import Analysis
-from triage.engine.labels import ATTACK_LABELS, SEVERITIES, Severity, severity_rank
+from triage.engine.labels import ATTACK_LABELS, Severity, severity_rank
 
 BAND: Final = 0.2
 # Insult hits at or above this weight are severe (dehumanising) insults.
@@ -50,7 +50,3 @@ def assess_severity(analysis: Analysis) -> tuple[Severity, float]:
         confidence = max(confidence, PROFANITY_WEIGHT * analysis.probabilities.get("profanity", 0.0))
     score = severity_rank(level) * BAND + BAND * min(max(confidence, 0.0), 0.999)
     return level, round(score, 4)
-
-
-def level_for_score(score: float) -> Severity:
-    return SEVERITIES[min(int(score / BAND), len(SEVERITIES) - 1)]
