@@ -155,3 +155,50 @@ def test_tokens_are_stored_only_as_hashes(client: TestClient, org: Org, settings
     engine.dispose()
     assert org.reporter.token not in stored
     assert all(len(h) == 64 for h in stored)
+
+
+# The web pages for reviewers and admins (HTML forms; anonymous callers and bad tokens go to the login
+# page). With a token no CSRF token is needed; cookie sessions need one (tests/service/test_web_users.py).
+WEB_MATRIX = [
+    ("GET", "/dashboard", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
+    ("GET", "/admin/users", None, {"reporter": 403, "reviewer": 403, "admin": 200}),
+    ("POST", "/admin/users", {"email": "nieuw-{uid}@example.nl", "role": "reporter"}, {"admin": 201}),
+    ("POST", "/admin/users/{reporter2}/role", {"role": "reviewer"}, {"admin": 303}),
+    ("POST", "/admin/users/{reporter2}/deactivate", None, {"admin": 303}),
+    ("POST", "/admin/users/{reporter2}/activate", None, {"admin": 303}),
+    ("POST", "/admin/users/{reporter2}/login-link", None, {"admin": 200}),
+    ("POST", "/admin/users/{reporter2}/tokens", None, {"admin": 201}),
+    ("POST", "/admin/users/{reporter2}/tokens/{token}/revoke", None, {"admin": 303}),
+    ("GET", "/admin/models", None, {"reporter": 403, "reviewer": 403, "admin": 200}),
+    # This server serves a fixed model folder: the registry is off (tests/service/test_web_models.py has one).
+    ("POST", "/admin/models/promote", {"version": "9.9.9"}, {"admin": 409}),
+    ("POST", "/admin/models/rollback", None, {"admin": 409}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), WEB_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in WEB_MATRIX]
+)
+def test_web_role_matrix(
+    client: TestClient,
+    org: Org,
+    role: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+    expected: dict[str, int],
+) -> None:
+    import hashlib
+    import uuid
+
+    token = hashlib.sha256(org.reporter2.token.encode()).hexdigest()[:12]
+    url = path.format(reporter2=org.reporter2.id, token=token)
+    data = {k: v.format(uid=uuid.uuid4().hex[:8]) for k, v in (body or {}).items()}
+    response = client.request(
+        method, url, data=data or None, headers=_headers(org, role), follow_redirects=False
+    )
+    want = expected.get(role, 303 if role in ("anonymous", "bad_token") else 403)
+    assert response.status_code == want, response.text
+    if want == 303 and role in ("anonymous", "bad_token"):
+        assert response.headers["location"] == "/login"

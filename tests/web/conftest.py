@@ -40,6 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, classifier: Classifier) -> 
             session, email="reviewer@gemeente.nl", org_name="Gemeente", role="reviewer", password=PASSWORD
         )
         add_user(session, email="melder@gemeente.nl", org_name="Gemeente", role="reporter", password=PASSWORD)
+        add_user(session, email="beheer@gemeente.nl", org_name="Gemeente", role="admin", password=PASSWORD)
         session.commit()
     engine.dispose()
     port = _free_port()

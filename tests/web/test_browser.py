@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from .conftest import PASSWORD
@@ -23,7 +23,15 @@ HOSTILE = [
 
 def _submit(driver: Any, button: Any) -> None:
     button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+
+    def replaced(_: Any) -> bool:
+        try:
+            button.is_enabled()
+        except WebDriverException:  # stale; recent chromedrivers may instead report the node as not
+            return True  # belonging to the (new) document
+        return False
+
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def _login(driver: Any, server: str, email: str) -> None:
@@ -89,6 +97,57 @@ def test_reporter_and_reviewer_flow_with_hostile_messages(browser: Any, server: 
         e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]
     ]
     assert errors == []
+
+
+def _severe_errors(driver: Any) -> list[Any]:
+    """Console errors, CSP violations included (a refused inline style or script logs one)."""
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+
+
+@pytest.mark.slow
+def test_admin_dashboard_and_users_pages(browser: Any, server: str, artifacts: Path) -> None:
+    driver = browser
+    _login(driver, server, "beheer@gemeente.nl")
+    for text in ("Ik weet waar je woont, wethouder.", "Kankerlijer, rot op", "Dank voor het goede gesprek"):
+        _forward(driver, server, text)
+    driver.get_log("browser")  # start counting console errors here
+
+    nav = {
+        link.text: link.get_attribute("href")
+        for link in driver.find_elements(By.CSS_SELECTOR, "header nav a")
+    }
+    assert nav["Dashboard"].endswith("/dashboard") and nav["Gebruikers"].endswith("/admin/users")
+    assert nav["Modellen"].endswith("/admin/models")
+    driver.get(nav["Dashboard"])
+    assert int(driver.find_element(By.ID, "total").get_attribute("data-value")) >= 3
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert len(charts) >= 7
+    bar = driver.find_element(By.CSS_SELECTOR, "#how-severe svg.chart rect.bar")
+    assert bar.value_of_css_property("fill") not in ("", "none", "rgb(0, 0, 0)")  # the stylesheet applies
+    assert charts[0].size["width"] > 300
+    height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(1280, min(max(height, 900), 4000))  # the whole page in one screenshot
+    driver.save_screenshot(str(artifacts / "dashboard.png"))
+    driver.set_window_size(1280, 900)
+    assert (artifacts / "dashboard.png").stat().st_size > 1000
+    select = driver.find_element(By.NAME, "weeks")
+    select.find_element(By.CSS_SELECTOR, "option[value='4']").click()
+    _submit(driver, driver.find_element(By.CSS_SELECTOR, "#period-form button"))
+    assert driver.current_url.endswith("/dashboard?weeks=4")
+
+    driver.get(nav["Gebruikers"])
+    driver.find_element(By.NAME, "email").send_keys("nieuw@gemeente.nl")
+    _submit(driver, driver.find_element(By.ID, "add-user"))
+    assert "/login/once/" in driver.find_element(By.ID, "secret-value").text
+    row = driver.find_element(By.XPATH, "//tr[td[contains(., 'nieuw@gemeente.nl')]]")
+    _submit(driver, row.find_element(By.CSS_SELECTOR, "button.new-token"))
+    token = driver.find_element(By.ID, "secret-value").text
+    assert token.startswith("trg_")
+    with httpx.Client(base_url=server) as http:
+        assert http.get("/api/v1/reports", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    driver.get(nav["Modellen"])
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Modellen"
+    assert _severe_errors(driver) == []
 
 
 def test_csrf_is_required_for_cookie_sessions(server: str) -> None:

@@ -34,7 +34,10 @@ from triage.service.routes import (
     api_reports,
     health,
     web_auth,
+    web_dashboard,
+    web_models,
     web_pages,
+    web_users,
 )
 from triage.service.state import AppState
 from triage.service.web import STATIC
@@ -115,6 +118,9 @@ def create_app(
         api_models,
         web_auth,
         web_pages,
+        web_users,
+        web_models,
+        web_dashboard,
     ):
         app.include_router(module.router)
     return app

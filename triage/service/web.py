@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -12,6 +12,10 @@ from fastapi.templating import Jinja2Templates
 
 from triage.engine.labels import LABELS, SEVERITIES
 from triage.service.highlight import segments
+from triage.store.users import REVIEW_ROLES
+
+if TYPE_CHECKING:
+    from triage.service.deps import Auth
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -56,3 +60,8 @@ def render_page(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     return templates().TemplateResponse(request, name, context or {}, status_code=status_code)
+
+
+def base_context(auth: Auth) -> dict[str, Any]:
+    """What base.html needs on every page of a logged-in user: who, the CSRF token, the navigation."""
+    return {"user": auth.user, "csrf_token": auth.csrf, "is_reviewer": auth.user.role in REVIEW_ROLES}

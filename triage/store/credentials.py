@@ -15,6 +15,8 @@ from triage.store.types import utcnow
 
 Kind = Literal["token", "session", "login_link"]
 PREFIX: Final[dict[str, str]] = {"token": "trg_", "session": "", "login_link": ""}
+# An API token's `used_at` is its last use, written at most this often (one small UPDATE, not one per request).
+LAST_USED_STEP: Final = timedelta(minutes=5)
 
 
 def digest(secret: str) -> str:
@@ -46,8 +48,11 @@ def resolve(session: Session, secret: str, kind: Kind) -> tuple[User, Credential
     if row is None:
         return None
     user, credential = row.tuple()
-    if not user.active or (credential.expires_at is not None and credential.expires_at < utcnow()):
+    now = utcnow()
+    if not user.active or (credential.expires_at is not None and credential.expires_at < now):
         return None
+    if kind == "token" and (credential.used_at is None or now - credential.used_at >= LAST_USED_STEP):
+        credential.used_at = now
     return user, credential
 
 
