@@ -103,3 +103,76 @@ def test_upgrade_keeps_existing_rows_and_gives_them_the_defaults(empty_db: Engin
     migrate.downgrade(empty_db, "0001")
     assert "follow_ups" not in inspect(empty_db).get_table_names()
     assert "retention_days" not in {c["name"] for c in inspect(empty_db).get_columns("organisations")}
+
+
+def test_campaign_migration_links_existing_reports_and_goes_back(empty_db: Engine) -> None:
+    """0004 on rows of 0003: exact duplicates become campaigns, author handles keys and counts, every
+    report a priority; downgrading keeps the reports and what hangs on them."""
+    from triage.store.priority import priority
+
+    migrate.upgrade(empty_db, "0003_training")
+    now = "2026-01-01 00:00:00+00:00"
+    reports = [  # id, duplicate_of_id, author_handle, platform, severity, score
+        ("r1", None, "@Boos", "x", "high", 0.7),
+        ("r2", "r1", "boos", "x", "high", 0.7),
+        ("r3", None, "@BOOS", "facebook", "low", 0.25),
+        ("r4", None, None, "x", "critical", 0.95),
+    ]
+    with empty_db.begin() as connection:
+        connection.execute(
+            text("INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'G', :now)"), {"now": now}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO users (id, org_id, email, role, active, created_at) VALUES ('u1', 'o1', 'a@b.nl', 'reporter', :t, :now)"
+            ),
+            {"now": now, "t": True},
+        )
+        for report_id, duplicate, handle, platform, severity, score in reports:
+            connection.execute(
+                text(
+                    "INSERT INTO reports (id, org_id, reporter_id, status, text, text_sha256, text_source, platform, "
+                    "author_handle, verdict, model_name, model_version, severity, severity_score, duplicate_of_id, "
+                    "created_at, updated_at) VALUES (:id, 'o1', 'u1', 'new', 'tekst', 'h', 'input', :platform, :handle, "
+                    "'{}', 'm', '1', :severity, :score, :duplicate, :now, :now)"
+                ),
+                {
+                    "id": report_id,
+                    "platform": platform,
+                    "handle": handle,
+                    "severity": severity,
+                    "score": score,
+                    "duplicate": duplicate,
+                    "now": now,
+                },
+            )
+        connection.execute(
+            text(
+                "INSERT INTO attachments (id, report_id, filename, media_type, size, sha256, content, created_at) "
+                "VALUES ('a1', 'r1', 'x.png', 'image/png', 1, 'h', :content, :now)"
+            ),
+            {"content": b"x", "now": now},
+        )
+    migrate.upgrade(empty_db)
+    with empty_db.connect() as connection:
+        rows = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(text("SELECT id, campaign_id, author_key, priority FROM reports"))
+        }
+    assert {k: v[:2] for k, v in rows.items()} == {
+        "r1": ("r1", "boos"),
+        "r2": ("r1", "boos"),
+        "r3": (None, "boos"),
+        "r4": (None, None),
+    }
+    counts = {"r1": (2, 2), "r2": (2, 2), "r3": (1, 1), "r4": (1, 1)}  # campaign size, sender's reports
+    for report_id, _, _, _, severity, score in reports:
+        assert rows[report_id][2] == pytest.approx(priority(severity, score, *counts[report_id]))
+    migrate.downgrade(empty_db, "0003_training")
+    assert "campaign_bands" not in inspect(empty_db).get_table_names()
+    assert "priority" not in {c["name"] for c in inspect(empty_db).get_columns("reports")}
+    with empty_db.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM reports")).scalar() == 4
+        assert connection.execute(text("SELECT count(*) FROM attachments")).scalar() == 1
+    migrate.upgrade(empty_db)
+    assert migrate.current_revision(empty_db) == migrate.head_revision(empty_db)

@@ -15,7 +15,7 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its commands to `main`; imported here so that `triage --help` lists them all.
-    from triage.cli import admin, backup, bundle, classify, model, models, serve, worker  # noqa: F401
+    from triage.cli import admin, backup, bundle, campaigns, classify, model, models, serve, worker  # noqa: F401
 
 
 _register()

@@ -25,6 +25,7 @@ from triage import evidence as ev
 from triage.config import Settings
 from triage.errors import Forbidden, Gone, InvalidInput, NotFound
 from triage.store.audit import Actor, record, trail
+from triage.store.authors import author_key
 from triage.store.deadlines import AMSTERDAM
 from triage.store.followups import follow_ups_of
 from triage.store.models import Attachment, Organisation, Report, Review, User
@@ -228,8 +229,9 @@ def select_reports(
     campaign: str | None = None,
     author: str | None = None,
 ) -> list[Report]:
-    """The reports for one bundle, within the caller's organisation: a list of ids, a campaign (a report
-    and its duplicates) or everything from one author. Anything not visible answers 404."""
+    """The reports for one bundle, within the caller's organisation: a list of ids, a campaign (any of
+    its reports: all members, duplicates included) or everything from one author handle (compared as
+    triage.store.authors.author_key, on any platform). Anything not visible answers 404."""
     _require_reviewer(user)
     chosen = [x for x in (report_ids, campaign, author) if x]
     if len(chosen) != 1:
@@ -238,10 +240,13 @@ def select_reports(
         reports = [get_visible(db, user, report_id) for report_id in dict.fromkeys(report_ids)]
     elif campaign:
         root = get_visible(db, user, campaign)
-        origin = root.duplicate_of_id or root.id
-        reports = _org_reports(db, user.org_id, (Report.id == origin) | (Report.duplicate_of_id == origin))
+        if root.campaign_id:
+            reports = _org_reports(db, user.org_id, Report.campaign_id == root.campaign_id)
+        else:
+            reports = [root]
     else:
-        reports = _org_reports(db, user.org_id, Report.author_handle == author)
+        key = author_key(author)
+        reports = _org_reports(db, user.org_id, Report.author_key == key) if key else []
         if not reports:
             raise NotFound("no reports from this author")
     if len(reports) > MAX_BUNDLE_REPORTS:

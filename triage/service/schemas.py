@@ -97,6 +97,20 @@ class PoliceDeadline(BaseModel):
     overdue: bool
 
 
+class CampaignRef(BaseModel):
+    """Near-duplicates of this message within the organisation (shown to reviewers and admins)."""
+
+    id: str = Field(description="The campaign's first report; `GET /api/v1/queue?campaign=ID` lists all.")
+    size: int = Field(description="Reports in the campaign, this one and exact duplicates included.")
+
+
+class AuthorHistory(BaseModel):
+    """Reports with the same author handle (no @, any case) on the same platform, that the caller may see."""
+
+    count: int = Field(description="This report included.")
+    report_ids: list[str] = Field(description="The others, newest first, at most 20.")
+
+
 class ReportPublic(BaseModel):
     id: str
     status: Status
@@ -123,6 +137,9 @@ class ReportPublic(BaseModel):
     severity_score: float
     model: dict[str, str]
     duplicate_of: str | None
+    campaign: CampaignRef | None = None
+    author_history: AuthorHistory | None = None
+    priority: float = 0.0
     claimed_by: str | None
     attachments: list[AttachmentPublic] = []
     advice: Advice
@@ -143,6 +160,9 @@ class ReportSummary(BaseModel):
     flags: list[str]
     excerpt: str
     duplicate_of: str | None
+    campaign: CampaignRef | None = None
+    author_history: AuthorHistory | None = None
+    priority: float = 0.0
     police_overdue: bool = False
     police_due_at: datetime | None = None
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -79,10 +80,11 @@ class Credential(Base):
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
-        Index("ix_reports_queue", "org_id", "status", text("severity_score DESC"), "created_at", "id"),
-        Index("ix_reports_org_order", "org_id", text("severity_score DESC"), "created_at", "id"),
+        Index("ix_reports_queue", "org_id", "status", text("priority DESC"), "created_at", "id"),
+        Index("ix_reports_org_order", "org_id", text("priority DESC"), "created_at", "id"),
         Index("ix_reports_org_text", "org_id", "text_sha256"),
-        Index("ix_reports_org_author", "org_id", "author_handle"),
+        Index("ix_reports_org_author_key", "org_id", "author_key", "platform", "created_at"),
+        Index("ix_reports_campaign", "campaign_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -113,6 +115,14 @@ class Report(Base):
     severity: Mapped[str] = mapped_column(String(16))
     severity_score: Mapped[float] = mapped_column(Float)
     duplicate_of_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"))
+    # Near-duplicates across reporters (triage.store.campaigns): the id of the campaign's first report,
+    # set on every member (that one too) once a second one arrives.
+    campaign_id: Mapped[str | None] = mapped_column(String(32))
+    # author_handle without a leading @, casefolded (triage.store.authors): the same sender per platform.
+    author_key: Mapped[str | None] = mapped_column(String(500))
+    # What the queue sorts on: severity_score's band, raised within it for campaigns and repeat
+    # senders (triage.store.priority).
+    priority: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     import_job_id: Mapped[str | None] = mapped_column(ForeignKey("import_jobs.id"))
     claimed_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -123,6 +133,17 @@ class Report(Base):
     # Set when texts and attachments were deleted (retention or erasure); hashes and the audit remain.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purge_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class CampaignBand(Base):
+    """One LSH band key of a report's text signature (triage.store.signature): finding the near-
+    duplicates of a new message is an indexed lookup of its band keys. Exact duplicates have none."""
+
+    __tablename__ = "campaign_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ReportFlag(Base):

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from triage.errors import Conflict, Forbidden, NotFound
+from triage.store import campaigns
 from triage.store.audit import Actor, record
 from triage.store.models import (
     Attachment,
@@ -51,6 +52,7 @@ def purge_report(session: Session, *, report: Report, reason: PurgeReason, actor
     )
     for attachment in attachments:
         session.expire(attachment, ["content", "ocr_text"])
+    campaigns.forget(session, report)  # the band keys are derived from the text
     report.text = ""
     report.context = None
     report.note = None

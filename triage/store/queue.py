@@ -1,4 +1,8 @@
-"""The review queue: filters, most severe first then oldest, keyset (cursor) pagination."""
+"""The review queue: filters, highest priority first then oldest, keyset (cursor) pagination.
+
+The priority (triage.store.priority) is the severity band, raised within it for campaigns and repeat
+senders; the index ix_reports_queue (org_id, status, priority DESC, created_at, id) serves the order.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from triage.engine.labels import SEVERITIES
 from triage.errors import InvalidInput
+from triage.store import campaigns
+from triage.store.authors import author_key
 from triage.store.deadlines import POLICE_DECISIONS, POLICE_SEVERITIES, police_cutoff
 from triage.store.models import FollowUp, Report, ReportFlag
 from triage.store.types import utcnow
@@ -30,15 +36,15 @@ class QueueFilter:
     reporter_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    campaign: str | None = None
-    author: str | None = None
+    campaign: str | None = None  # any report of a campaign: all its members, duplicates included
+    author: str | None = None  # an author handle, compared as author_key (any platform)
     include_duplicates: bool = False
     police_overdue: bool = False  # high/critical without a police decision after two working days
     now: datetime | None = None
 
 
 def encode_cursor(report: Report) -> str:
-    raw = json.dumps([report.severity_score, report.created_at.isoformat(), report.id])
+    raw = json.dumps([report.priority, report.created_at.isoformat(), report.id])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -80,21 +86,22 @@ def queue_page(
     if filters.until:
         query = query.where(Report.created_at < filters.until)
     if filters.author:
-        query = query.where(Report.author_handle == filters.author)
+        query = query.where(Report.author_key == (author_key(filters.author) or ""))
     if filters.campaign:
-        query = query.where(or_(Report.id == filters.campaign, Report.duplicate_of_id == filters.campaign))
+        campaign_id = campaigns.resolve(session, org_id, filters.campaign)
+        query = query.where(or_(Report.campaign_id == campaign_id, Report.id == campaign_id))
     elif not filters.include_duplicates:
         query = query.where(Report.duplicate_of_id.is_(None))
     if cursor:
         score, created, last_id = decode_cursor(cursor)
         query = query.where(
             or_(
-                Report.severity_score < score,
-                and_(Report.severity_score == score, Report.created_at > created),
-                and_(Report.severity_score == score, Report.created_at == created, Report.id > last_id),
+                Report.priority < score,
+                and_(Report.priority == score, Report.created_at > created),
+                and_(Report.priority == score, Report.created_at == created, Report.id > last_id),
             )
         )
-    query = query.order_by(Report.severity_score.desc(), Report.created_at, Report.id).limit(limit + 1)
+    query = query.order_by(Report.priority.desc(), Report.created_at, Report.id).limit(limit + 1)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor

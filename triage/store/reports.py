@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.errors import InvalidInput, NotFound
 from triage.store.audit import Actor, record
+from triage.store.authors import author_key
+from triage.store.linking import link_report
 from triage.store.models import Attachment, Report, ReportFlag, User
+from triage.store.priority import priority
 from triage.store.users import REVIEW_ROLES
 
 
@@ -74,18 +77,6 @@ def create_report(
     user = actor.user
     check_lawful_basis(fields)
     digest = text_sha256(fields.text)
-    original = (
-        session.scalar(
-            select(Report.id)
-            .where(
-                Report.org_id == user.org_id, Report.text_sha256 == digest, Report.duplicate_of_id.is_(None)
-            )
-            .order_by(Report.created_at)
-            .limit(1)
-        )
-        if fields.text.strip()
-        else None
-    )
     model = verdict.get("model", {})
     report = Report(
         org_id=user.org_id,
@@ -97,6 +88,7 @@ def create_report(
         url=fields.url,
         message_id=fields.message_id,
         author_handle=fields.author_handle,
+        author_key=author_key(fields.author_handle),
         author_name=fields.author_name,
         author_url=fields.author_url,
         posted_at=fields.posted_at,
@@ -112,7 +104,7 @@ def create_report(
         model_version=str(model.get("version", "")),
         severity=verdict["severity"],
         severity_score=float(verdict["severity_score"]),
-        duplicate_of_id=original,
+        priority=priority(verdict["severity"], float(verdict["severity_score"])),
         import_job_id=import_job_id,
     )
     session.add(report)
@@ -132,8 +124,7 @@ def create_report(
         session.add(attachment)
         hashes.append({"filename": attachment.filename, "sha256": attachment.sha256})
     detail: dict[str, Any] = {"text_sha256": digest, "attachments": hashes, "source": text_source}
-    if original:
-        detail["duplicate_of"] = original
+    detail |= link_report(session, report)
     record(session, actor=actor, action="create", org_id=user.org_id, report_id=report.id, detail=detail)
     return report
 
@@ -170,25 +161,3 @@ def get_attachment(session: Session, user: User, attachment_id: str) -> Attachme
         raise NotFound("no such attachment")
     get_visible(session, user, attachment.report_id)
     return attachment
-
-
-def duplicates_count(session: Session, report: Report) -> int:
-    root = report.duplicate_of_id or report.id
-    return session.scalar(select(func.count(Report.id)).where(Report.duplicate_of_id == root)) or 0
-
-
-def author_history(session: Session, report: Report, limit: int = 20) -> list[Report]:
-    if not report.author_handle:
-        return []
-    return list(
-        session.scalars(
-            select(Report)
-            .where(
-                Report.org_id == report.org_id,
-                Report.author_handle == report.author_handle,
-                Report.id != report.id,
-            )
-            .order_by(Report.created_at.desc())
-            .limit(limit)
-        )
-    )

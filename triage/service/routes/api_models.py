@@ -131,7 +131,7 @@ def to_label(
 ) -> list[ToLabelItem]:
     """Open, unreviewed reports whose labels would teach the next model most."""
     ranked = model_admin.to_label(db, state.classifier, org_id=actor.user.org_id, limit=limit)
-    summaries = report_summaries(db, [report for report, _ in ranked])
+    summaries = report_summaries(db, [report for report, _ in ranked], actor.user)
     return [
         ToLabelItem(
             report=summary,

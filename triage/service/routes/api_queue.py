@@ -33,7 +33,9 @@ def queue(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ReportPage:
-    """The organisation's open reports, most severe first, then oldest; `next_cursor` pages on."""
+    """The organisation's open reports by priority (the severity band, raised within it for campaigns
+    and repeat senders), then oldest; `next_cursor` pages on. `campaign`: any report of a campaign
+    (all its members, duplicates included); `author`: a handle (with or without @, any case)."""
     filters = QueueFilter(
         status=list(status) if status else None,
         min_severity=min_severity,
@@ -47,4 +49,4 @@ def queue(
         police_overdue=police_overdue,
     )
     rows, next_cursor = queue_page(db, org_id=actor.user.org_id, filters=filters, cursor=cursor, limit=limit)
-    return ReportPage(items=report_summaries(db, rows), next_cursor=next_cursor)
+    return ReportPage(items=report_summaries(db, rows, actor.user), next_cursor=next_cursor)

@@ -22,9 +22,9 @@ from triage.service.schemas import (
     ReviewPublic,
     StatusChange,
 )
-from triage.service.views import follow_up_public, report_public, report_summaries
+from triage.service.views import follow_up_public, report_links, report_public, report_summaries
 from triage.store.followups import follow_ups_of
-from triage.store.models import Report
+from triage.store.models import Report, User
 from triage.store.reports import ReportFields, attachments_of, get_visible, list_own
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -54,11 +54,12 @@ def _fields(body: ReportCreate) -> ReportFields:
     return ReportFields(**body.model_dump())
 
 
-def _created(db: Session, report: Report) -> ReportPublic:
+def _created(db: Session, report: Report, viewer: User) -> ReportPublic:
     """The answer to a forward, read in a worker thread (never on the event loop) and its read
     transaction ended at once, so that no SQLite lock is held while the response is sent."""
     try:
-        return report_public(report, attachments_of(db, report.id))
+        links = report_links(db, viewer, [report])[report.id]
+        return report_public(report, attachments_of(db, report.id), links=links)
     finally:
         db.commit()
 
@@ -83,7 +84,7 @@ async def forward(
     report = await run_in_threadpool(
         intake.forward, db, classifier, settings, actor=actor, fields=_fields(body), files=files
     )
-    return await run_in_threadpool(_created, db, report)
+    return await run_in_threadpool(_created, db, report, actor.user)
 
 
 @router.post("/eml", status_code=201)
@@ -100,7 +101,7 @@ async def forward_eml(
     else:
         raw = await request.body()
     report = await run_in_threadpool(intake.forward_eml, db, classifier, settings, actor=actor, raw=raw)
-    return await run_in_threadpool(_created, db, report)
+    return await run_in_threadpool(_created, db, report, actor.user)
 
 
 @router.get("")
@@ -111,13 +112,16 @@ def list_reports(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReportPage:
     """The caller's own reports, newest first."""
-    return ReportPage(items=report_summaries(db, list_own(db, actor.user, limit=limit, offset=offset)))
+    return ReportPage(
+        items=report_summaries(db, list_own(db, actor.user, limit=limit, offset=offset), actor.user)
+    )
 
 
 @router.get("/{report_id}")
 def get_report(report_id: str, db: DbDep, actor: CurrentActor) -> ReportPublic:
     report, attachments = casework.view_report(db, actor=actor, report_id=report_id, channel="api")
-    return report_public(report, attachments, follow_ups_of(db, report.id))
+    links = report_links(db, actor.user, [report])[report.id]
+    return report_public(report, attachments, follow_ups_of(db, report.id), links)
 
 
 @router.get("/{report_id}/attachments/{attachment_id}")

@@ -26,7 +26,7 @@ from triage.service.deps import (
 )
 from triage.service.schemas import ReportCreate
 from triage.service.uploads import IMAGE_TYPES
-from triage.service.views import police_states, report_police
+from triage.service.views import linked_reports, police_states, report_links, report_police
 from triage.service.web import render_page
 from triage.store import privacy
 from triage.store.audit import trail
@@ -34,7 +34,7 @@ from triage.store.deadlines import POLICE_DECISIONS
 from triage.store.followups import follow_ups_of
 from triage.store.orgs import OrgSettings, get_org, update_settings
 from triage.store.queue import QueueFilter, queue_page
-from triage.store.reports import ReportFields, author_history, duplicates_count, list_own
+from triage.store.reports import ReportFields, list_own
 from triage.store.users import REVIEW_ROLES, list_users
 
 router = APIRouter(include_in_schema=False)
@@ -60,17 +60,22 @@ def queue(
     status: Annotated[str | None, Query(max_length=20)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     police_overdue: bool = False,
+    campaign: Annotated[str | None, Query(max_length=64)] = None,
+    author: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     filters = QueueFilter(
         min_severity=min_severity if min_severity in SEVERITIES else None,
         label=label or None,
         status=[status] if status else None,
         police_overdue=police_overdue,
+        campaign=campaign or None,
+        author=author or None,
     )
     rows, next_cursor = queue_page(db, org_id=actor.user.org_id, filters=filters, cursor=cursor, limit=50)
     context = _base(auth) | {
         "rows": rows,
         "police": police_states(db, rows),
+        "links": report_links(db, auth.user, rows),
         "next_cursor": next_cursor,
         "filters": filters,
     }
@@ -96,8 +101,7 @@ def report_page(report_id: str, request: Request, auth: AuthDep, actor: CurrentA
         "images": [a for a in attachments if a.media_type in IMAGE_TYPES],
         "advice": advice_for(report.severity),  # type: ignore[arg-type]
         "trail": trail(db, report.id),
-        "duplicates": duplicates_count(db, report),
-        "history": author_history(db, report),
+        "linked": linked_reports(db, auth.user, report),
         "blurred": report.severity in ("high", "critical"),
     }
     return render_page(request, "report.html", context)
