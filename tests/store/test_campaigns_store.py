@@ -171,3 +171,23 @@ def test_index_existing_groups_reports_stored_before_campaigns(session: Session)
     rows = {r.id: r for r in session.scalars(select(Report))}
     assert [rows[i].campaign_id for i in ids] == [ids[0], ids[0], None, None, ids[0]]
     assert rows[ids[0]].priority == pytest.approx(priority("critical", 0.9, 3))
+
+
+def test_campaigns_index_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from triage.cli import main
+    from triage.config import get_settings
+
+    monkeypatch.setenv("TRIAGE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("TRIAGE_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+        done = runner.invoke(main, ["campaigns", "index"])
+        assert done.exit_code == 0 and "indexed: 0" in done.output
+        missing = runner.invoke(main, ["campaigns", "index", "--org", "Nergens"])
+        assert missing.exit_code != 0 and "no organisation" in missing.output
+    finally:
+        get_settings.cache_clear()
