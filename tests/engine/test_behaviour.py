@@ -45,8 +45,9 @@ def test_not_an_attack(engine: Engine, text: str) -> None:
             "Als zwarte vrouw in de politiek word je vaak niet gehoord, zei ze in het interview.",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known bias of triage-nl 1.0.0: neutral mentions of 'zwart' are flagged "
-                "(false-positive rate 0.56 in the bias gate); to be fixed through reviewed data",
+                reason="known bias of triage-nl 1.1.0: this neutral mention of a black woman still "
+                "scores identity_hate 0.46 (false-positive rate for 'zwart' 0.20 in the bias gate, "
+                "down from 0.56); to be fixed through reviewed data",
             ),
         ),
         "Er komen meer plekken voor mensen met een handicap in het nieuwe plan.",

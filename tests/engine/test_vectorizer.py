@@ -27,3 +27,22 @@ def test_index_reproduces_scikit_learn(kind: str) -> None:
 def test_terms_and_idf_must_agree() -> None:
     with pytest.raises(ValueError):
         TfidfIndex("word", np.array(["a", "b"]), np.array([1.0]))
+
+
+@pytest.mark.parametrize("kind", ["char", "word"])
+def test_row_equals_the_documents_row_of_transform(kind: str) -> None:
+    index = TfidfIndex.fit(kind, DOCS)  # type: ignore[arg-type]
+    matrix = index.transform(DOCS).toarray()
+    for position, document in enumerate(DOCS):
+        columns, weights = index.row(document)
+        dense = np.zeros(len(index), dtype=np.float32)
+        dense[columns] = weights
+        np.testing.assert_allclose(dense, matrix[position], rtol=1e-5, atol=1e-6)
+
+
+def test_excluded_terms_are_not_read() -> None:
+    index = TfidfIndex.fit("word", DOCS, exclude=frozenset({"wethouder", "de raad"}))
+    assert "wethouder" not in set(index.terms) and "de raad" not in set(index.terms)
+    assert "de" in set(index.terms)
+    columns, _ = index.row("de wethouder")
+    assert [str(index.terms[c]) for c in columns] == ["de"]

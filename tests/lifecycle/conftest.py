@@ -14,10 +14,11 @@ from triage.engine.registry import Registry
 
 from .small_corpus import write_small_corpus
 
-# Small data: the gate's figures move more between two models than on the full corpus.
-# The small corpus has few neutral mentions per identity term: one flag moves a rate by ~0.1.
+# Small data: the gate's figures move more between two models than on the full corpus. The small
+# test split has about 25 messages per label, where the standard error of F1 is about 0.1; and few
+# neutral mentions per identity term: one flag moves a rate by ~0.1.
 SMALL_GATE = GateConfig(
-    label_f1_tolerance=0.05, gender_gap_tolerance=0.1, behaviour_tolerance=1, fpr_tolerance=0.15
+    label_f1_tolerance=0.1, gender_gap_tolerance=0.1, behaviour_tolerance=1, fpr_tolerance=0.15
 )
 
 

@@ -25,11 +25,16 @@ from triage.store.label_export import export_reviewed
 from .conftest import small_config
 from .members import make_members
 
-# Insults the small baseline model misses: reviewers add the label.
-MISSED = [
+# Insults the small baseline model may miss: reviewers add the label to those it misses (which ones
+# depends on the corpus, so the test picks them at run time).
+MISSED_CANDIDATES = [
     "Raadslid Bakker is gewoon een glibberige paling, niks meer.",
     "Minister Jansen, u bent een wandelende nul.",
     "Die gedeputeerde is een lamlendige zandzak.",
+    "Wethouder De Vries is een opgeblazen kalkoen met een ambtsketen.",
+    "Die griffier is een schimmige mollensnuit.",
+    "Die wethouder heeft het verstand van een theezakje.",
+    "Raadslid Visser, u bent een lekkende gieter vol lucht.",
 ]
 # Neutral mentions the small baseline may flag as identity hate: reviewers remove the label from
 # those it does flag (which ones depends on the corpus, so the test picks them at run time).
@@ -68,12 +73,13 @@ def test_reviews_become_a_promoted_model_and_a_rollback_restores_the_old_answers
             body: dict[str, Any] = response.json()
             return body
 
-        before = {text: classify(text) for text in MISSED + FALSE_ALARM_CANDIDATES + CONFIRMED}
-        assert all("insult" not in before[text]["flags"] for text in MISSED)
+        before = {text: classify(text) for text in MISSED_CANDIDATES + FALSE_ALARM_CANDIDATES + CONFIRMED}
+        missed = [t for t in MISSED_CANDIDATES if "insult" not in before[t]["flags"]][:3]
+        assert missed, "the small baseline should miss some of these insults"
         false_alarms = [t for t in FALSE_ALARM_CANDIDATES if "identity_hate" in before[t]["flags"]][:1]
 
         reports = {}
-        for text in MISSED + false_alarms + CONFIRMED:
+        for text in missed + false_alarms + CONFIRMED:
             response = client.post("/api/v1/reports", json={"text": text}, headers=members["reporter"])
             assert response.status_code == 201, response.text
             reports[text] = response.json()["id"]
@@ -87,7 +93,7 @@ def test_reviews_become_a_promoted_model_and_a_rollback_restores_the_old_answers
         corrections = {
             **{
                 t: {"decision": "correct", "labels": ["insult"], "severity": "low", "target": "person"}
-                for t in MISSED
+                for t in missed
             },
             **{
                 t: {"decision": "correct", "labels": [], "severity": "none", "target": "group"}
@@ -114,22 +120,22 @@ def test_reviews_become_a_promoted_model_and_a_rollback_restores_the_old_answers
         folder = train(config)
         gate = read_gate(folder)
         assert gate is not None and gate["baseline"]["version"] == "1.0.0"
-        assert gate["passed"], gate["failed"]
+        assert gate["passed"], [c for c in gate["checks"] if not c["passed"]]
 
         promoted = client.post("/api/v1/models/promote", json={"version": "1.1.0"}, headers=members["admin"])
         assert promoted.status_code == 200, promoted.text
         assert promoted.json()["gate"]["passed"] and not promoted.json()["forced"]
         after = {text: classify(text) for text in before}
         assert {verdict["model"]["version"] for verdict in after.values()} == {"1.1.0"}
-        for text in MISSED:
+        for text in missed:
             assert "insult" in after[text]["flags"], (text, after[text]["labels"])
         for text in false_alarms:
             assert attacks(after[text]) == set(), (text, after[text]["labels"])
         assert "insult" in after[CONFIRMED[0]]["flags"]
 
-        stored = client.get(f"/api/v1/reports/{reports[MISSED[0]]}", headers=members["reviewer"]).json()
+        stored = client.get(f"/api/v1/reports/{reports[missed[0]]}", headers=members["reviewer"]).json()
         assert stored["model"]["version"] == "1.0.0"  # each verdict keeps the version that made it
-        again = client.post("/api/v1/reports", json={"text": MISSED[0]}, headers=members["reporter"]).json()
+        again = client.post("/api/v1/reports", json={"text": missed[0]}, headers=members["reporter"]).json()
         assert again["model"]["version"] == "1.1.0"
 
         drift = client.get("/api/v1/stats/drift?bucket=day", headers=members["reviewer"]).json()

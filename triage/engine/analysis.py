@@ -60,6 +60,7 @@ class Analysis:
     spans: list[Span] = field(default_factory=list)
     legal: list[LegalRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    word_view: str | None = None  # the lemma view the classifier reads (features.word_view)
 
     def active_hits(self, label: str | None = None) -> list[RuleHit]:
         return [hit for hit in self.hits if hit.active and (label is None or hit.label == label)]

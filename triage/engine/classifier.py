@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from scipy.special import expit, softmax
 
 from triage.engine.analysis import Analysis
-from triage.engine.features import EVIDENCE_FEATURES, char_view, evidence_vector, word_view
+from triage.engine.features import EVIDENCE_FEATURES, GROUP_TOKEN, char_view, evidence_vector, word_view
 from triage.engine.vectorizer import TfidfIndex
 
 # A lemma n-gram explains a flag only when it adds at least this much to the label's score.
@@ -47,7 +47,7 @@ class Featurizer:
     def fit(cls, analyses: Sequence[Analysis]) -> Featurizer:
         return cls(
             char=TfidfIndex.fit("char", [char_view(a) for a in analyses]),
-            word=TfidfIndex.fit("word", [word_view(a) for a in analyses]),
+            word=TfidfIndex.fit("word", [word_view(a) for a in analyses], exclude=frozenset({GROUP_TOKEN})),
         )
 
     @property
@@ -96,13 +96,15 @@ class SklearnBackend:
 
     def word_evidence(self, analysis: Analysis, label_index: int, top: int = 3) -> list[tuple[str, float]]:
         """The lemma n-grams of this message that pushed the label up most, with their weights."""
-        row = self.featurizer.word.transform([word_view(analysis)])
+        columns, weights = self.featurizer.word.row(word_view(analysis))
+        if not len(columns):
+            return []
         coef = self.heads.label_coef[self.featurizer.word_columns(), label_index]
-        contributions = row.data * coef[row.indices]
+        contributions = weights * coef[columns]
         best = np.argsort(-contributions)[:top]
         terms = self.featurizer.word.terms
         return [
-            (str(terms[row.indices[i]]), float(contributions[i]))
+            (str(terms[columns[i]]), float(contributions[i]))
             for i in best
             if contributions[i] >= MIN_EVIDENCE_WEIGHT
         ]

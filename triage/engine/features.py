@@ -19,7 +19,7 @@ from triage.engine.labels import LABELS
 
 EVIDENCE_FEATURES: Final[tuple[str, ...]] = (
     *(f"rule:{label}:{kind}" for label in LABELS for kind in ("max", "count", "suppressed")),
-    *(f"cue:{cue}" for cue in CUES),
+    *(f"cue:{cue}" for cue in CUES if cue != "group"),
     "shape:caps",
     "shape:exclaim",
     "shape:question",
@@ -27,7 +27,7 @@ EVIDENCE_FEATURES: Final[tuple[str, ...]] = (
     "shape:length",
     "shape:emoji",
 )
-FEATURES_VERSION: Final = "features.v2"
+FEATURES_VERSION: Final = "features.v3"
 
 _PLACEHOLDERS: Final[dict[str, str | None]] = {
     "url": " _url_ ",
@@ -35,7 +35,9 @@ _PLACEHOLDERS: Final[dict[str, str | None]] = {
     "mention": " _user_ ",
     "hashtag": None,
 }
-GROUP_PLACEHOLDER: Final = " _groep_ "
+# Identity-group words: removed from the characters the model reads; a placeholder among the lemmas,
+# whose unigram (mere presence) is excluded from the vocabulary, so only its context counts.
+GROUP_TOKEN: Final = "_groep_"
 _INDEX: Final = {name: i for i, name in enumerate(EVIDENCE_FEATURES)}
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _QUOTE = re.compile("[\"'«»“”„‘’]")
@@ -44,8 +46,10 @@ _QUOTE = re.compile("[\"'«»“”„‘’]")
 def _masks(analysis: Analysis) -> list[tuple[int, int, str]]:
     """Spans of the normalised text the model must not read: entities, and identity-group words.
 
-    Masking group words makes the model judge what is said about a group, not which group is
-    named, so that neutral mentions of moslims or vrouwen do not raise a flag by themselves.
+    Group words are removed outright (a placeholder would teach the model "a group is named",
+    and the group cue is left out of the evidence vector too): the model judges the hostility of
+    what is said, and the scoring stage asks for a named group before it calls that identity hate.
+    So neutral mentions of moslims, vrouwen or zwarte mensen do not raise a flag by themselves.
     """
     normalized = analysis.normalized
     assert normalized is not None
@@ -54,7 +58,7 @@ def _masks(analysis: Analysis) -> list[tuple[int, int, str]]:
         for e in normalized.entities
         if (placeholder := _PLACEHOLDERS[e.kind]) is not None
     ]
-    spans += [(hit.start, hit.end, GROUP_PLACEHOLDER) for hit in analysis.hits if hit.label == "cue:group"]
+    spans += [(hit.start, hit.end, " ") for hit in analysis.hits if hit.label == "cue:group"]
     spans.sort()
     kept: list[tuple[int, int, str]] = []
     for span in spans:
@@ -77,28 +81,47 @@ def char_view(analysis: Analysis) -> str:
 
 
 def word_view(analysis: Analysis) -> str:
-    """Lemmas separated by spaces, with entities, numbers and group words as placeholders."""
+    """Lemmas separated by spaces, with entities, numbers and group words as placeholders.
+
+    The group placeholder keeps its context ("_groep_ zijn", "terug _groep_") readable, while
+    its unigram is excluded from the vocabulary (see `Featurizer.fit`). Computed once per
+    analysis (the classifier and the explanation both read it)."""
+    if analysis.word_view is not None:
+        return analysis.word_view
     doc = analysis.doc
     assert doc is not None
     groups = [(hit.start, hit.end) for hit in analysis.hits if hit.label == "cue:group"]
-    words = []
+    words: list[str] = []
     for token in doc:
-        if token.is_space:
-            continue
         text = token.text
-        if groups and any(start <= token.idx < end for start, end in groups):
-            words.append(GROUP_PLACEHOLDER.strip())
-        elif text.startswith("@") and len(text) > 1:
+        if text.isspace():
+            continue
+        if groups and _inside(token.idx, groups):
+            if not words or words[-1] != GROUP_TOKEN:
+                words.append(GROUP_TOKEN)
+        elif text[0] == "@" and len(text) > 1:
             words.append("_user_")
-        elif token.like_url:
+        elif "." in text and token.like_url:
             words.append("_url_")
-        elif token.like_email:
+        elif "@" in text and token.like_email:
             words.append("_email_")
-        elif token.like_num:
+        elif _has_digit(text) and token.like_num:
             words.append("_num_")
         else:
             words.append(token.lemma_ or text)
-    return " ".join(words)
+    analysis.word_view = " ".join(words)
+    return analysis.word_view
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
 
 
 def evidence_vector(analysis: Analysis) -> np.ndarray:

@@ -1,9 +1,11 @@
 """From model probabilities and rule evidence to final label probabilities and flags.
 
 The most severe labels need evidence in the text itself: the model alone, reading style and
-function words, may not call a message a threat when nothing in it speaks of violence, or doxxing
-when it holds no personal data. Without such evidence the model's probability for those labels
-is damped; with it, the model and the rules combine by noisy-OR.
+function words, may not call a message a threat when nothing in it speaks of violence, doxxing
+when it holds no personal data, or identity hate when no identity group (or slur) is named — the
+model never sees the group words, it judges the hostility of what is said. Without such evidence
+the model's probability for those labels is damped; with it, the model and the rules combine by
+noisy-OR.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ EVIDENCE_REQUIRED: Final[dict[str, frozenset[str]]] = {
     "threat": frozenset({"threat", "incitement", "cue:violence", "cue:violence_emoji"}),
     "incitement": frozenset({"incitement", "threat", "cue:violence", "cue:violence_emoji"}),
     "doxxing": frozenset({"doxxing", "cue:specific"}),
+    "identity_hate": frozenset({"identity_hate", "cue:group"}),
 }
 UNSUPPORTED_FACTOR: Final = 0.75
+# Hostility with no group named is an insult, not identity hate.
+UNSUPPORTED_FACTORS: Final[dict[str, float]] = {"identity_hate": 0.3}
 # When the rules saw a label's construction only negated, quoted, reported or figurative, the
 # model (which reads the same words without their scope) is damped for that label.
 SUPPRESSED_FACTOR: Final = 0.3
@@ -46,7 +51,9 @@ def combine(analysis: Analysis, model_probabilities: np.ndarray) -> dict[str, fl
     for i, label in enumerate(LABELS):
         model = float(model_probabilities[i])
         required = EVIDENCE_REQUIRED.get(label)
-        if short or (required is not None and not required & present):
+        if required is not None and not required & present:
+            model *= UNSUPPORTED_FACTORS.get(label, UNSUPPORTED_FACTOR)
+        elif short:
             model *= UNSUPPORTED_FACTOR
         if label in suppressed and label not in present:
             model *= SUPPRESSED_FACTOR

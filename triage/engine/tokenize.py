@@ -1,40 +1,85 @@
 """Dutch tokenisation with spaCy: `spacy.blank("nl")`, lookup lemmas, hashtags and mentions whole.
 
-No downloaded pipeline: the lemma table comes from the spacy-lookups-data package.
+No downloaded pipeline: the lemma table is spacy-lookups-data's Dutch `lemma_lookup`. It is read
+into a plain dict by a small pipeline component (`triage_lookup_lemmas`) that does what spaCy's
+lookup lemmatizer does (a token's lemma is its table entry, else its text) without building
+spaCy's hashed lookup table, which cost about a second at every start. The tokenizer is built
+once through a registered factory instead of replacing the default one after the fact.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 # Hashtags, @mentions and e-mail addresses stay one token.
 _WHOLE_TOKEN = re.compile(r"^(?:#\w+|@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
+TOKENIZER = "triage.nl_tokenizer.v1"
+LEMMATIZER = "triage_lookup_lemmas"
+
+
+@spacy.registry.tokenizers(TOKENIZER)
+def _tokenizer_factory() -> Callable[[Language], Tokenizer]:
+    def create(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        default_match = defaults.token_match
+
+        def token_match(text: str) -> re.Match[str] | None:
+            return _WHOLE_TOKEN.match(text) or (default_match(text) if default_match else None)
+
+        prefixes = [p for p in defaults.prefixes or () if p != "#"]  # '#' starts a hashtag, kept whole
+        return Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(prefixes).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes or ()).search,
+            infix_finditer=compile_infix_regex(defaults.infixes or ()).finditer,
+            token_match=token_match,
+            url_match=defaults.url_match,
+        )
+
+    return create
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's Dutch lemma lookup table (form -> lemma)."""
+    data = resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        table: dict[str, str] = json.load(handle)
+    return table
+
+
+class LookupLemmas:
+    """Sets each token's lemma from the lookup table, or to its own text (as spaCy's lookup mode)."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self.table
+        for token in doc:
+            text = token.text
+            token.lemma_ = table.get(text, text)
+        return doc
+
+
+@Language.factory(LEMMATIZER)
+def _lookup_lemmas(nlp: Language, name: str) -> LookupLemmas:
+    return LookupLemmas(lemma_table())
 
 
 def build_tokenizer() -> Language:
-    nlp = spacy.blank("nl")
-    default = nlp.tokenizer
-    assert isinstance(default, Tokenizer)
-    default_match = default.token_match
-
-    def token_match(text: str) -> re.Match[str] | None:
-        return _WHOLE_TOKEN.match(text) or (default_match(text) if default_match else None)
-
-    prefixes = [p for p in nlp.Defaults.prefixes or () if p != "#"]
-    # One new tokenizer rather than setting attributes: each setter reloads every special case.
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab,
-        rules=nlp.Defaults.tokenizer_exceptions,
-        prefix_search=spacy.util.compile_prefix_regex(prefixes).search,
-        suffix_search=default.suffix_search,
-        infix_finditer=default.infix_finditer,
-        token_match=token_match,
-        url_match=default.url_match,
-    )
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    nlp.add_pipe(LEMMATIZER)
     return nlp

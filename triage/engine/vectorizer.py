@@ -54,10 +54,12 @@ class TfidfIndex:
         self._analyze = sklearn_vectorizer(self.kind).build_analyzer()
 
     @classmethod
-    def fit(cls, kind: Kind, documents: Sequence[str]) -> TfidfIndex:
+    def fit(cls, kind: Kind, documents: Sequence[str], exclude: frozenset[str] = frozenset()) -> TfidfIndex:
+        """Fit the vocabulary and idf weights; `exclude` names terms the model must not read."""
         vectorizer = sklearn_vectorizer(kind).fit(documents)
         terms = vectorizer.get_feature_names_out()
-        return cls(kind, terms, vectorizer.idf_)
+        kept = np.array([str(term) not in exclude for term in terms], dtype=bool)
+        return cls(kind, terms[kept], vectorizer.idf_[kept])
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -78,6 +80,21 @@ class TfidfIndex:
             return [column for word in document.split() for column in self._word_columns(word)]
         vocabulary = self._vocabulary
         return [c for gram in self._analyze(document) if (c := vocabulary.get(gram)) is not None]
+
+    def row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
+        """One document's (columns, weights): the same values as its row of `transform`."""
+        counts: dict[int, int] = {}
+        for column in self._columns(document):
+            counts[column] = counts.get(column, 0) + 1
+        columns = np.fromiter(counts, dtype=np.int32, count=len(counts))
+        weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        np.log(weights, out=weights)
+        weights += 1.0
+        weights *= self.idf[columns]
+        norm = float(np.sqrt(np.dot(weights, weights)))
+        if norm > 0:
+            weights /= norm
+        return columns, weights
 
     def transform(self, documents: Sequence[str]) -> sp.csr_matrix:
         indptr: list[int] = [0]
