@@ -13,6 +13,8 @@ import re
 from typing import Final
 
 import numpy as np
+from spacy.attrs import IDX, LEMMA, ORTH
+from spacy.lexeme import Lexeme
 
 from triage.engine.analysis import CUES, Analysis
 from triage.engine.labels import LABELS
@@ -85,32 +87,50 @@ def word_view(analysis: Analysis) -> str:
 
     The group placeholder keeps its context ("_groep_ zijn", "terug _groep_") readable, while
     its unigram is excluded from the vocabulary (see `Featurizer.fit`). Computed once per
-    analysis (the classifier and the explanation both read it)."""
+    analysis (the classifier and the explanation both read it), from the doc's arrays with a memo
+    per word."""
     if analysis.word_view is not None:
         return analysis.word_view
     doc = analysis.doc
     assert doc is not None
     groups = [(hit.start, hit.end) for hit in analysis.hits if hit.label == "cue:group"]
+    rows: list[list[int]] = doc.to_array([ORTH, LEMMA, IDX]).tolist()
     words: list[str] = []
-    for token in doc:
-        text = token.text
-        if text.isspace():
-            continue
-        if groups and _inside(token.idx, groups):
+    for orth, lemma, offset in rows:
+        if groups and _inside(offset, groups):
             if not words or words[-1] != GROUP_TOKEN:
                 words.append(GROUP_TOKEN)
-        elif text[0] == "@" and len(text) > 1:
-            words.append("_user_")
-        elif "." in text and token.like_url:
-            words.append("_url_")
-        elif "@" in text and token.like_email:
-            words.append("_email_")
-        elif _has_digit(text) and token.like_num:
-            words.append("_num_")
-        else:
-            words.append(token.lemma_ or text)
+            continue
+        word = _VIEW_WORDS.get((orth, lemma))
+        if word is None:
+            word = _view_word(doc.vocab[orth], doc.vocab.strings[lemma])
+            if len(_VIEW_WORDS) > _VIEW_WORDS_LIMIT:
+                _VIEW_WORDS.clear()
+            _VIEW_WORDS[(orth, lemma)] = word
+        if word:
+            words.append(word)
     analysis.word_view = " ".join(words)
     return analysis.word_view
+
+
+# (word hash, lemma hash) -> what the word view shows for it ("" for whitespace).
+_VIEW_WORDS: dict[tuple[int, int], str] = {}
+_VIEW_WORDS_LIMIT: Final = 500_000
+
+
+def _view_word(lexeme: Lexeme, lemma: str) -> str:
+    text = lexeme.orth_
+    if text.isspace():
+        return ""
+    if text[0] == "@" and len(text) > 1:
+        return "_user_"
+    if lexeme.like_url:
+        return "_url_"
+    if lexeme.like_email:
+        return "_email_"
+    if lexeme.like_num and _has_digit(text):
+        return "_num_"
+    return lemma or text
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:

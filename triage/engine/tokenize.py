@@ -16,8 +16,11 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import spacy
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -61,22 +64,40 @@ def lemma_table() -> dict[str, str]:
 
 
 class LookupLemmas:
-    """Sets each token's lemma from the lookup table, or to its own text (as spaCy's lookup mode)."""
+    """Sets each token's lemma from the lookup table, or to its own text (as spaCy's lookup mode).
 
-    def __init__(self, table: dict[str, str]) -> None:
+    Works on the doc's arrays with a memo from a word's hash to its lemma's hash, so a word seen
+    before costs one dict lookup and no Token object."""
+
+    CACHE_LIMIT = 500_000
+
+    def __init__(self, strings: StringStore, table: dict[str, str]) -> None:
+        self.strings = strings
         self.table = table
+        self._lemma_of: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        table = self.table
-        for token in doc:
-            text = token.text
-            token.lemma_ = table.get(text, text)
+        if not len(doc):
+            return doc
+        lemma_of = self._lemma_of
+        orths: list[int] = doc.to_array(ORTH).tolist()
+        if len(lemma_of) > self.CACHE_LIMIT:
+            lemma_of.clear()
+        lemmas = [lemma_of.get(orth) or self._learn(orth) for orth in orths]
+        column = np.asarray(lemmas, dtype=np.uint64).reshape(-1, 1)
+        doc.from_array([LEMMA], column)  # type: ignore[arg-type]  # thinc's Ints2d is an ndarray
         return doc
+
+    def _learn(self, orth: int) -> int:
+        text = self.strings[orth]
+        lemma = self.strings.add(self.table.get(text, text))
+        self._lemma_of[orth] = lemma
+        return lemma
 
 
 @Language.factory(LEMMATIZER)
 def _lookup_lemmas(nlp: Language, name: str) -> LookupLemmas:
-    return LookupLemmas(lemma_table())
+    return LookupLemmas(nlp.vocab.strings, lemma_table())
 
 
 def build_tokenizer() -> Language:

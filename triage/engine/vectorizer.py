@@ -19,6 +19,7 @@ Kind = Literal["char", "word"]
 NGRAMS: dict[Kind, tuple[int, int]] = {"char": (2, 5), "word": (1, 2)}
 MAX_FEATURES: dict[Kind, int] = {"char": 120_000, "word": 60_000}
 WORD_CACHE_SIZE = 200_000
+_NO_COLUMNS = np.empty(0, dtype=np.int32)
 
 
 def sklearn_vectorizer(kind: Kind) -> TfidfVectorizer:
@@ -43,7 +44,7 @@ class TfidfIndex:
     idf: np.ndarray  # float32, one weight per column
     _vocabulary: dict[str, int] = field(init=False, repr=False)
     _analyze: Callable[[str], list[str]] = field(init=False, repr=False)
-    _word_cache: dict[str, tuple[int, ...]] = field(init=False, repr=False, default_factory=dict)
+    _word_cache: dict[str, np.ndarray] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.terms = np.asarray(self.terms, dtype=str)
@@ -64,30 +65,32 @@ class TfidfIndex:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def _word_columns(self, word: str) -> tuple[int, ...]:
+    def _word_columns(self, word: str) -> np.ndarray:
         """The columns of a word's char n-grams (char_wb n-grams never cross a space), memoised."""
         columns = self._word_cache.get(word)
         if columns is None:
             vocabulary = self._vocabulary
-            columns = tuple(c for gram in self._analyze(word) if (c := vocabulary.get(gram)) is not None)
+            found = [c for gram in self._analyze(word) if (c := vocabulary.get(gram)) is not None]
+            columns = np.asarray(found, dtype=np.int32)
             if len(self._word_cache) >= WORD_CACHE_SIZE:
                 self._word_cache.clear()
             self._word_cache[word] = columns
         return columns
 
-    def _columns(self, document: str) -> list[int]:
+    def _columns(self, document: str) -> np.ndarray:
+        """The columns of every n-gram of the document, repeated as often as the n-gram occurs."""
         if self.kind == "char":
-            return [column for word in document.split() for column in self._word_columns(word)]
+            words = [self._word_columns(word) for word in document.split()]
+            return np.concatenate(words) if words else _NO_COLUMNS
         vocabulary = self._vocabulary
-        return [c for gram in self._analyze(document) if (c := vocabulary.get(gram)) is not None]
+        found = [c for gram in self._analyze(document) if (c := vocabulary.get(gram)) is not None]
+        return np.asarray(found, dtype=np.int32)
 
     def row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
         """One document's (columns, weights): the same values as its row of `transform`."""
-        counts: dict[int, int] = {}
-        for column in self._columns(document):
-            counts[column] = counts.get(column, 0) + 1
-        columns = np.fromiter(counts, dtype=np.int32, count=len(counts))
-        weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        columns, counts = np.unique(self._columns(document), return_counts=True)
+        columns = columns.astype(np.int32)
+        weights = counts.astype(np.float32)
         np.log(weights, out=weights)
         weights += 1.0
         weights *= self.idf[columns]
@@ -97,25 +100,21 @@ class TfidfIndex:
         return columns, weights
 
     def transform(self, documents: Sequence[str]) -> sp.csr_matrix:
-        indptr: list[int] = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for document in documents:
-            row: dict[int, int] = {}
-            for column in self._columns(document):
-                row[column] = row.get(column, 0) + 1
-            indices.extend(row)
-            counts.extend(row.values())
-            indptr.append(len(indices))
-        data = np.asarray(counts, dtype=np.float32)
-        index_array = np.asarray(indices, dtype=np.int32)
+        """TF-IDF rows (sublinear tf, l2-normalised), counted for the whole batch at once."""
+        pieces = [self._columns(document) for document in documents]
+        lengths = np.fromiter((len(piece) for piece in pieces), dtype=np.int64, count=len(pieces))
+        columns = np.concatenate(pieces) if pieces else _NO_COLUMNS
+        rows = np.repeat(np.arange(len(documents), dtype=np.int32), lengths)
+        ones = np.ones(len(columns), dtype=np.float32)
+        # COO -> CSR adds up repeated (row, column) pairs: the term counts.
+        matrix = sp.coo_matrix((ones, (rows, columns)), shape=(len(documents), len(self.terms))).tocsr()
+        matrix.sum_duplicates()
+        data = matrix.data
         np.log(data, out=data)
         data += 1.0  # sublinear tf
-        data *= self.idf[index_array]
-        matrix = sp.csr_matrix(
-            (data, index_array, np.asarray(indptr)), shape=(len(documents), len(self.terms))
-        )
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        data *= self.idf[matrix.indices]
+        row_of_value = np.repeat(np.arange(len(documents)), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(row_of_value, weights=data * data, minlength=len(documents)))
         norms[norms == 0] = 1.0
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
+        data /= norms[row_of_value].astype(np.float32)
         return matrix
