@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # lockout_failures failed logins in a row within that time.
     forward_rate_per_minute: int = 600
     login_rate_per_minute: int = 30
+    # The Perspective-compatible endpoint, per API key (Perspective's own default quota was 60).
+    analyze_rate_per_minute: int = 0
     lockout_failures: int = 5
     lockout_minutes: int = 15
     # Images larger than this many pixels are refused (decompression bombs), before OCR or previews.

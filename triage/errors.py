@@ -19,6 +19,17 @@ class InvalidInput(TriageError):
     status = 422
 
 
+class UnsupportedLanguage(InvalidInput):
+    """The text's language, given or detected, is not one the engine scores."""
+
+    code = "unsupported_language"
+
+    def __init__(self, message: str, languages: list[str], attribute: str = "") -> None:
+        super().__init__(message)
+        self.languages = languages
+        self.attribute = attribute
+
+
 class ModelError(TriageError):
     """A model folder is missing, incomplete or incompatible."""
 

@@ -33,6 +33,12 @@ MATRIX = [
         {"reporter": 403, "reviewer": 201, "admin": 201},
     ),
     ("POST", "/api/v1/classify", {"text": "hallo"}, {"reporter": 200, "reviewer": 200, "admin": 200}),
+    (  # Perspective-compatible: a token as bearer (or ?key=); no key is 403 there, as at Google
+        "POST",
+        "/v1alpha1/comments:analyze",
+        {"comment": {"text": "hallo"}, "requestedAttributes": {"TOXICITY": {}}},
+        {"reporter": 200, "reviewer": 200, "admin": 200, "anonymous": 403},
+    ),
     ("POST", "/api/v1/imports", None, {"reporter": 403, "reviewer": 202, "admin": 202}),
     ("GET", "/api/v1/reports/{own}/bundle", None, {"reporter": 403, "reviewer": 200, "admin": 200}),
     ("POST", "/api/v1/bundles", {"report_ids": ["{own}"]}, {"reporter": 403, "reviewer": 200, "admin": 200}),

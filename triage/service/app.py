@@ -30,6 +30,7 @@ from triage.service.routes import (
     api_exports,
     api_imports,
     api_models,
+    api_perspective,
     api_queue,
     api_reports,
     health,
@@ -101,6 +102,7 @@ def create_app(
         RateLimits,
         forward_per_minute=settings.forward_rate_per_minute,
         login_per_minute=settings.login_rate_per_minute,
+        analyze_per_minute=settings.analyze_rate_per_minute,
         metrics=metrics,
     )
     headers.install(app, max_body_bytes=settings.max_import_bytes + 1024 * 1024)
@@ -116,6 +118,7 @@ def create_app(
         api_classify,
         api_imports,
         api_models,
+        api_perspective,
         web_auth,
         web_pages,
         web_users,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,9 +21,27 @@ from triage.errors import (
     TooManyRequests,
     TriageError,
     Unauthorized,
+    UnsupportedLanguage,
+    UnsupportedMediaType,
 )
 
 log = logging.getLogger(__name__)
+
+# The Perspective-compatible endpoint answers errors in Google's API error shape, so that Perspective
+# clients read them; every other path keeps ours.
+PERSPECTIVE_PREFIX: Final = "/v1alpha1/"
+GOOGLE_STATUS: Final = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    405: "UNIMPLEMENTED",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+_TYPE: Final = "type.googleapis.com/"
 
 
 def _is_api(request: Request) -> bool:
@@ -30,7 +50,68 @@ def _is_api(request: Request) -> bool:
     )
 
 
+def _is_perspective(request: Request) -> bool:
+    return request.url.path.startswith(PERSPECTIVE_PREFIX)
+
+
+def _google_error(error: TriageError, details: list[dict[str, object]] | None = None) -> JSONResponse:
+    """`{"error": {"code", "message", "status", "details"}}`: invalid input is 400 INVALID_ARGUMENT, as
+    at Google; the details carry our stable code (ErrorInfo) and what Perspective adds for languages."""
+    invalid = isinstance(error, InvalidInput | PayloadTooLarge | UnsupportedMediaType)
+    code = 400 if invalid else error.status
+    extra: list[dict[str, object]] = [
+        {"@type": _TYPE + "google.rpc.ErrorInfo", "reason": error.code.upper(), "domain": "triage-nl"}
+    ]
+    extra.extend(details or [])
+    if isinstance(error, UnsupportedLanguage):
+        extra.append(
+            {
+                "@type": _TYPE + "google.commentanalyzer.v1alpha1.Error",
+                "errorType": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+                "languageNotSupportedByAttributeError": {
+                    "detectedLanguages": error.languages,
+                    "attribute": error.attribute,
+                },
+            }
+        )
+    headers = None
+    if isinstance(error, TooManyRequests | DatabaseUnavailable):
+        wait = getattr(error, "retry_after", 5)
+        headers = {"Retry-After": str(wait)}
+        extra.append({"@type": _TYPE + "google.rpc.RetryInfo", "retryDelay": f"{wait}s"})
+    body = {
+        "code": code,
+        "message": error.message,
+        "status": GOOGLE_STATUS.get(code, "UNKNOWN"),
+        "details": extra,
+    }
+    return JSONResponse({"error": body}, status_code=code, headers=headers)
+
+
+def _field_violations(errors: Sequence[Any]) -> tuple[str, list[dict[str, object]]]:
+    """Pydantic's errors as Google's BadRequest field violations (`comment.text`), and a message."""
+    violations: list[dict[str, object]] = []
+    unknown: list[str] = []
+    for e in errors:
+        loc = [str(part) for part in e.get("loc", ())]
+        field = ".".join(loc[1:] if loc and loc[0] in ("body", "query", "header") else loc)
+        if e.get("type") == "extra_forbidden":
+            unknown.append(
+                f"Unknown name \"{loc[-1] if loc else ''}\" at '{'.'.join(loc[1:-1])}': Cannot find field."
+            )
+        violations.append({"field": field, "description": str(e.get("msg", ""))})
+    if any(e.get("type") == "json_invalid" for e in errors):
+        message = "Invalid JSON payload received."
+    elif unknown:
+        message = "Invalid JSON payload received. " + " ".join(unknown)
+    else:
+        message = "Invalid value at " + "; ".join(f"'{v['field']}' ({v['description']})" for v in violations)
+    return message, [{"@type": _TYPE + "google.rpc.BadRequest", "fieldViolations": violations}]
+
+
 def render(request: Request, error: TriageError, details: object = None) -> Response:
+    if _is_perspective(request):
+        return _google_error(error)
     if _is_api(request):
         body: dict[str, object] = {"code": error.code, "message": error.message}
         if details is not None:
@@ -53,6 +134,9 @@ def install(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
+        if _is_perspective(request):
+            message, violations = _field_violations(exc.errors())
+            return _google_error(InvalidInput(message), violations)
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return render(request, InvalidInput("the request is not valid"), details)
 

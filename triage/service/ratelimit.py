@@ -11,12 +11,14 @@ import hashlib
 import threading
 import time
 from typing import Any, Final
+from urllib.parse import parse_qs
 
 from triage.errors import PayloadTooLarge, TooManyRequests
 from triage.service.errors import render
 from triage.service.observability import ASGIApp, Metrics, Receive, Scope, Send
 
 FORWARD_PATHS: Final = frozenset({"/api/v1/reports", "/api/v1/reports/eml", "/forward"})
+ANALYZE_PATH: Final = "/v1alpha1/comments:analyze"
 MAX_KEYS: Final = 100_000
 
 
@@ -51,8 +53,13 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def _credential_key(scope: Scope) -> str:
-    """Who forwards: the bearer token or the session cookie (hashed), else the client address."""
+def _credential_key(scope: Scope, query_key: bool = False) -> str:
+    """Who forwards: the bearer token or the session cookie (hashed), else the client address; with
+    `query_key`, first the `?key=` of the query string (Perspective clients send their key there)."""
+    if query_key:
+        keys = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1")).get("key")
+        if keys and keys[0]:
+            return "t:" + hashlib.sha256(f"Bearer {keys[0]}".encode()).hexdigest()[:32]
     authorization = _header(scope, b"authorization")
     if authorization:
         return "t:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
@@ -68,11 +75,18 @@ class RateLimits:
     """Pure ASGI middleware in front of the app; answers 429 with Retry-After when a limit is hit."""
 
     def __init__(
-        self, app: ASGIApp, *, forward_per_minute: int, login_per_minute: int, metrics: Metrics
+        self,
+        app: ASGIApp,
+        *,
+        forward_per_minute: int,
+        login_per_minute: int,
+        metrics: Metrics,
+        analyze_per_minute: int = 0,
     ) -> None:
         self.app = app
         self.forward = FixedWindow(forward_per_minute)
         self.login = FixedWindow(login_per_minute)
+        self.analyze = FixedWindow(analyze_per_minute)
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,6 +96,8 @@ class RateLimits:
             limit = ""
             if path in FORWARD_PATHS:
                 limit, wait = "forward", self.forward.hit(_credential_key(scope))
+            elif path == ANALYZE_PATH:
+                limit, wait = "analyze", self.analyze.hit(_credential_key(scope, query_key=True))
             elif path == "/login":
                 limit, wait = "login", self.login.hit("a:" + str((scope.get("client") or ("", 0))[0]))
             if wait is not None:
@@ -95,7 +111,7 @@ class RateLimits:
         from starlette.requests import Request
 
         request = Request(scope, receive)
-        what = "forwards" if limit == "forward" else "login attempts"
+        what = {"forward": "forwards", "analyze": "requests"}.get(limit, "login attempts")
         response: Any = render(request, TooManyRequests(f"too many {what}; try again in {wait} s", wait))
         response.headers["Retry-After"] = str(wait)
         await response(scope, receive, send)
