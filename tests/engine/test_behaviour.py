@@ -41,15 +41,7 @@ def test_not_an_attack(engine: Engine, text: str) -> None:
         "Mijn Turkse buren hebben de hele straat geholpen met de verhuizing.",
         "De joodse gemeenschap herdenkt vandaag de slachtoffers.",
         "Wachtlijsten voor transgenderzorg zijn veel te lang, wethouder.",
-        pytest.param(
-            "Als zwarte vrouw in de politiek word je vaak niet gehoord, zei ze in het interview.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bias of triage-nl 1.1.0: this neutral mention of a black woman still "
-                "scores identity_hate 0.46 (false-positive rate for 'zwart' 0.20 in the bias gate, "
-                "down from 0.56); to be fixed through reviewed data",
-            ),
-        ),
+        "Als zwarte vrouw in de politiek word je vaak niet gehoord, zei ze in het interview.",
         "Er komen meer plekken voor mensen met een handicap in het nieuwe plan.",
         "Een Marokkaanse ondernemer opent een bakkerij op het plein.",
     ],

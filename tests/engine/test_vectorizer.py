@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from triage.engine.features import group_presence_terms
 from triage.engine.vectorizer import TfidfIndex, sklearn_vectorizer
 
 DOCS = [
@@ -41,8 +42,13 @@ def test_row_equals_the_documents_row_of_transform(kind: str) -> None:
 
 
 def test_excluded_terms_are_not_read() -> None:
-    index = TfidfIndex.fit("word", DOCS, exclude=frozenset({"wethouder", "de raad"}))
+    index = TfidfIndex.fit("word", DOCS, exclude=lambda terms: frozenset({"wethouder", "de raad"}))
     assert "wethouder" not in set(index.terms) and "de raad" not in set(index.terms)
     assert "de" in set(index.terms)
     columns, _ = index.row("de wethouder")
     assert [str(index.terms[c]) for c in columns] == ["de"]
+
+
+def test_group_presence_terms_keep_what_is_said_about_a_group() -> None:
+    terms = ["_groep_", "een _groep_", "_groep_ ,", "de _groep_", "vuile _groep_", "_groep_ zijn", "een"]
+    assert group_presence_terms(terms) == {"_groep_", "een _groep_", "_groep_ ,", "de _groep_"}

@@ -17,7 +17,13 @@ import scipy.sparse as sp
 from scipy.special import expit, softmax
 
 from triage.engine.analysis import Analysis
-from triage.engine.features import EVIDENCE_FEATURES, GROUP_TOKEN, char_view, evidence_vector, word_view
+from triage.engine.features import (
+    EVIDENCE_FEATURES,
+    char_view,
+    evidence_vector,
+    group_presence_terms,
+    word_view,
+)
 from triage.engine.vectorizer import TfidfIndex
 
 # A lemma n-gram explains a flag only when it adds at least this much to the label's score.
@@ -47,7 +53,7 @@ class Featurizer:
     def fit(cls, analyses: Sequence[Analysis]) -> Featurizer:
         return cls(
             char=TfidfIndex.fit("char", [char_view(a) for a in analyses]),
-            word=TfidfIndex.fit("word", [word_view(a) for a in analyses], exclude=frozenset({GROUP_TOKEN})),
+            word=TfidfIndex.fit("word", [word_view(a) for a in analyses], exclude=group_presence_terms),
         )
 
     @property

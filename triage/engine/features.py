@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -40,6 +41,44 @@ _PLACEHOLDERS: Final[dict[str, str | None]] = {
 # Identity-group words: removed from the characters the model reads; a placeholder among the lemmas,
 # whose unigram (mere presence) is excluded from the vocabulary, so only its context counts.
 GROUP_TOKEN: Final = "_groep_"
+# Words that say nothing about a group when next to its placeholder ("een _groep_", "_groep_ ,"):
+# such bigrams only repeat that a group is named, so they are left out of the vocabulary too.
+_NEUTRAL_NEIGHBOURS: Final = (
+    "een",
+    "de",
+    "het",
+    "en",
+    "of",
+    "als",
+    "van",
+    "met",
+    "voor",
+    "in",
+    "op",
+    "bij",
+    "ook",
+    "geen",
+    "over",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    "-",
+)
+
+
+def group_presence_terms(terms: Iterable[str]) -> frozenset[str]:
+    """The vocabulary terms that would only tell the model that a group is named."""
+    neutral = set(_NEUTRAL_NEIGHBOURS)
+    excluded = {GROUP_TOKEN}
+    for term in terms:
+        words = term.split(" ")
+        if GROUP_TOKEN in words and all(w == GROUP_TOKEN or w in neutral for w in words):
+            excluded.add(term)
+    return frozenset(excluded)
+
+
 _INDEX: Final = {name: i for i, name in enumerate(EVIDENCE_FEATURES)}
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _QUOTE = re.compile("[\"'«»“”„‘’]")

@@ -52,7 +52,10 @@ def combine(analysis: Analysis, model_probabilities: np.ndarray) -> dict[str, fl
         model = float(model_probabilities[i])
         required = EVIDENCE_REQUIRED.get(label)
         if required is not None and not required & present:
-            model *= UNSUPPORTED_FACTORS.get(label, UNSUPPORTED_FACTOR)
+            factor = UNSUPPORTED_FACTORS.get(label, UNSUPPORTED_FACTOR)
+            if required & suppressed:  # the evidence is there, but negated, quoted or figurative
+                factor = min(factor, SUPPRESSED_FACTOR)
+            model *= factor
         elif short:
             model *= UNSUPPORTED_FACTOR
         if label in suppressed and label not in present:

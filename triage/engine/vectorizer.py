@@ -7,7 +7,7 @@ the model file holds only the terms (in column order) and their idf weights.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,11 +55,17 @@ class TfidfIndex:
         self._analyze = sklearn_vectorizer(self.kind).build_analyzer()
 
     @classmethod
-    def fit(cls, kind: Kind, documents: Sequence[str], exclude: frozenset[str] = frozenset()) -> TfidfIndex:
-        """Fit the vocabulary and idf weights; `exclude` names terms the model must not read."""
+    def fit(
+        cls,
+        kind: Kind,
+        documents: Sequence[str],
+        exclude: Callable[[Iterable[str]], frozenset[str]] | None = None,
+    ) -> TfidfIndex:
+        """Fit the vocabulary and idf weights; `exclude` picks terms the model must not read."""
         vectorizer = sklearn_vectorizer(kind).fit(documents)
         terms = vectorizer.get_feature_names_out()
-        kept = np.array([str(term) not in exclude for term in terms], dtype=bool)
+        excluded = exclude(str(term) for term in terms) if exclude is not None else frozenset()
+        kept = np.array([str(term) not in excluded for term in terms], dtype=bool)
         return cls(kind, terms[kept], vectorizer.idf_[kept])
 
     def __len__(self) -> int:

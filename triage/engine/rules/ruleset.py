@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from triage.engine.normalize import Normalized
 
 DEFAULT_RESOURCES: Final = Path(__file__).resolve().parent.parent / "resources"
+VIOLENCE_CUE: Final = "cue:violence"
 CONTACT_ALONE_CIVIL: Final = 0.1  # contact data in an ordinary service message
 CONTACT_WITH_THREAT: Final = 0.95  # contact data next to a threat, incitement or a doxxing phrase
 RECIPIENT_RULE: Final = "cue.recipient.001"
@@ -243,7 +244,12 @@ class RuleSet:
         contact: list[RuleHit] = []
         for pattern, start, end in self.patterns.scan(normalized.text, normalized.cased, pattern_mask):
             for label, weight in pattern.labels:
-                if label in CUE_LABELS:
+                if label == VIOLENCE_CUE:
+                    # A violent word is a threat's evidence only where a threat would count: not
+                    # negated, quoted, reported, condemned or figurative.
+                    suppressed = context.suppression(start, end, "threat", False)
+                    hits.append(RuleHit(pattern.rule_id, label, start, end, weight, suppressed))
+                elif label in CUE_LABELS:
                     hits.append(RuleHit(pattern.rule_id, label, start, end, weight))
                 elif pattern.contact:
                     contact.append(RuleHit(pattern.rule_id, label, start, end, weight))

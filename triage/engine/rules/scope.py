@@ -40,7 +40,8 @@ SCOPE_KINDS: Final = frozenset(
 )
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:als|maar|want|tenzij|anders|omdat|zodat|dan|of|terwijl|hoewel)\b")
-_QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|(?<!\w)'[^'\n]{2,400}?'(?!\w)")
+# Double or single quotes; inside single quotes an apostrophe between letters (homo's, zo'n) is text.
+_QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,400}?'(?!\w)")
 
 
 class ScopeRules:
