@@ -196,6 +196,36 @@ def test_security_headers_and_a_csp_without_inline_scripts(client: TestClient, w
         assert "javascript:" not in source, template.name
 
 
+def test_security_headers_on_api_answers_errors_and_early_refusals(client: TestClient, org: Org) -> None:
+    """The headers come from a pure ASGI middleware: on JSON answers, on error answers, on the 413 it
+    gives itself for a declared Content-Length over the limit, and without the CSP on the API docs."""
+    answers = [
+        client.post("/api/v1/classify", json={"text": "Goedemorgen"}, headers=org.reporter.headers),
+        client.get("/api/v1/queue", headers=org.reporter.headers),  # 403
+        client.get("/api/v1/reports/nope", headers=org.reporter.headers),  # 404
+        client.post(
+            "/api/v1/reports",
+            content=b"x" * 10,
+            headers=org.reporter.headers
+            | {"content-type": "application/json", "content-length": str(60 * 1024 * 1024)},
+        ),
+    ]
+    assert [a.status_code for a in answers] == [200, 403, 404, 413]
+    assert answers[-1].json()["error"]["code"] == "payload_too_large"
+    for answer in answers:
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-request-id"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers
+    assert docs.headers["x-content-type-options"] == "nosniff" and "cache-control" not in docs.headers
+    static = client.get("/static/style.css")
+    assert static.status_code == 200 and "cache-control" not in static.headers
+
+
 def test_session_cookie_flags(client: TestClient, web_org: Org) -> None:
     response = _login(client, web_org.reviewer.email)
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("triage_session="))

@@ -32,6 +32,10 @@ NAMING = {
 }
 
 
+# The rows of the open queue: ix_reports_open_queue covers them; the queue query repeats this exactly.
+OPEN_QUEUE_WHERE = "status IN ('new', 'in_review') AND duplicate_of_id IS NULL"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -82,6 +86,17 @@ class Report(Base):
     __table_args__ = (
         Index("ix_reports_queue", "org_id", "status", text("priority DESC"), "created_at", "id"),
         Index("ix_reports_org_order", "org_id", text("priority DESC"), "created_at", "id"),
+        # The default queue (open, not a duplicate) in its order, whatever share of reports is open;
+        # used where the query names these statuses as literals (triage.store.queue).
+        Index(
+            "ix_reports_open_queue",
+            "org_id",
+            text("priority DESC"),
+            "created_at",
+            "id",
+            sqlite_where=text(OPEN_QUEUE_WHERE),
+            postgresql_where=text(OPEN_QUEUE_WHERE),
+        ),
         Index("ix_reports_org_text", "org_id", "text_sha256"),
         Index("ix_reports_org_author_key", "org_id", "author_key", "platform", "created_at"),
         Index("ix_reports_campaign", "campaign_id", "created_at"),

@@ -1,17 +1,19 @@
 """The review queue: filters, highest priority first then oldest, keyset (cursor) pagination.
 
 The priority (triage.store.priority) is the severity band, raised within it for campaigns and repeat
-senders; the index ix_reports_queue (org_id, status, priority DESC, created_at, id) serves the order.
+senders; the index ix_reports_queue (org_id, status, priority DESC, created_at, id) serves the order,
+and the partial index ix_reports_open_queue the default queue (open reports, duplicates left out).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from triage.engine.labels import SEVERITIES
@@ -57,12 +59,19 @@ def decode_cursor(cursor: str) -> tuple[float, datetime, str]:
         raise InvalidInput("invalid cursor") from exc
 
 
+def _status_in(statuses: Sequence[str]) -> ColumnElement[bool]:
+    """`status IN ('new', 'in_review')` with the values written into the SQL, not bound: SQLite uses
+    the partial index ix_reports_open_queue only when the query repeats the index's condition with the
+    same literals (PostgreSQL would also prove it from bound values)."""
+    return Report.status.in_(bindparam("statuses", list(statuses), expanding=True, literal_execute=True))
+
+
 def queue_page(
     session: Session, *, org_id: str, filters: QueueFilter, cursor: str | None = None, limit: int = 50
 ) -> tuple[list[Report], str | None]:
     query = select(Report).where(Report.org_id == org_id)
     default_statuses = AWAITING_POLICE_STATUSES if filters.police_overdue else OPEN_STATUSES
-    query = query.where(Report.status.in_(filters.status or default_statuses))
+    query = query.where(_status_in(filters.status or default_statuses))
     if filters.police_overdue:
         query = query.where(
             func.coalesce(Report.reviewed_severity, Report.severity).in_(POLICE_SEVERITIES),
