@@ -31,6 +31,20 @@ def database_session() -> Iterator[Session]:
         engine.dispose()
 
 
+def organisation_id(session: Session, name: str | None) -> str | None:
+    """The id of the organisation NAME (None when no name is given); an unknown name is a CLI error."""
+    if not name:
+        return None
+    from sqlalchemy import select
+
+    from triage.store.models import Organisation
+
+    org_id = session.scalar(select(Organisation.id).where(Organisation.name == name))
+    if org_id is None:
+        raise click.ClickException(f"no organisation {name}")
+    return str(org_id)
+
+
 @main.group()
 def db() -> None:
     """Database schema."""
@@ -160,18 +174,10 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 def retention_run(org_name: str | None, dry_run: bool) -> None:
     """Delete texts and attachments of closed reports past their organisation's retention period."""
-    from sqlalchemy import select
-
-    from triage.store.models import Organisation
     from triage.store.privacy import apply_retention
 
     with database_session() as session:
-        org_id = None
-        if org_name:
-            org_id = session.scalar(select(Organisation.id).where(Organisation.name == org_name))
-            if org_id is None:
-                raise click.ClickException(f"no organisation {org_name}")
-        result = apply_retention(session, org_id=org_id, dry_run=dry_run)
+        result = apply_retention(session, org_id=organisation_id(session, org_name), dry_run=dry_run)
     for name, count in result.purged.items():
         click.echo(f"{name}: {count} reports {'due' if dry_run else 'purged'}")
     click.echo(f"{'due' if dry_run else 'purged'}: {result.total}", err=True)

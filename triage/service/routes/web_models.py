@@ -12,7 +12,7 @@ from triage.errors import Conflict, InvalidInput, NotFound
 from triage.service import model_admin
 from triage.service.deps import AdminActor, AuthDep, DbDep, StateDep
 from triage.service.model_views import models_view
-from triage.service.routes.api_models import OptionalLiveDep
+from triage.service.routes.api_models import OptionalLiveDep, live_model
 from triage.service.web import base_context, render_page
 
 router = APIRouter(include_in_schema=False)
@@ -60,10 +60,8 @@ def promote(
 ) -> Response:
     """Promote a version (its gate may run again first, which takes a while); the server swaps at once."""
     try:
-        if live is None:
-            raise Conflict("this server serves a fixed model folder (TRIAGE_MODEL_DIR); the registry is off")
         entry = model_admin.promote_version(
-            db, live, actor=actor, version=version, force=force, reason=reason or None
+            db, live_model(live), actor=actor, version=version, force=force, reason=reason or None
         )
     except REFUSED as exc:
         return _page(request, auth, live, state, error=exc.message, status_code=exc.status)
@@ -81,9 +79,7 @@ def rollback(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        if live is None:
-            raise Conflict("this server serves a fixed model folder (TRIAGE_MODEL_DIR); the registry is off")
-        entry = model_admin.rollback_version(db, live, actor=actor, reason=reason or None)
+        entry = model_admin.rollback_version(db, live_model(live), actor=actor, reason=reason or None)
     except REFUSED as exc:
         return _page(request, auth, live, state, error=exc.message, status_code=exc.status)
     return _page(request, auth, live, state, result=entry)
