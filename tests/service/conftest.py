@@ -3,22 +3,27 @@ and per test a fresh organisation with one user of each role, each with an API t
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 
 from triage.config import Settings
 from triage.engine import Engine
+from triage.engine.verdict import ModelInfo, Verdict
 from triage.ports import Classifier
 from triage.service.app import create_app
 from triage.store import credentials, migrate
 from triage.store.db import make_db_engine, make_session_factory
+from triage.store.models import Report
+from triage.store.types import utcnow
 from triage.store.users import add_user, get_or_create_org
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -142,3 +147,33 @@ def forward(client: TestClient) -> Forward:
         return body
 
     return send
+
+
+def backdate(settings: Settings, report_id: str, days: float) -> None:
+    """Pretend the report came in `days` days ago."""
+    engine = make_db_engine(settings.effective_database_url)
+    with make_session_factory(engine)() as session:
+        session.execute(
+            update(Report).where(Report.id == report_id).values(created_at=utcnow() - timedelta(days=days))
+        )
+        session.commit()
+    engine.dispose()
+
+
+class VersionEngine:
+    """Answers every text with its own version (after `delay` seconds per call): which model served a
+    request is visible in the verdict."""
+
+    def __init__(self, version: str, delay: float = 0.0) -> None:
+        self.model_info = ModelInfo("triage-nl", version)
+        self.delay = delay
+
+    def classify(self, text: str, recipient: str | None = None) -> Verdict:
+        return self.classify_many([text])[0]
+
+    def classify_many(
+        self, texts: Sequence[str], recipients: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        if self.delay:
+            time.sleep(self.delay)
+        return [Verdict("nl", {}, [], "none", 0.0, "none", [], [], self.model_info) for _ in texts]

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
 from triage.config import Settings
-from triage.store.db import make_db_engine, make_session_factory
-from triage.store.models import Report
-from triage.store.types import utcnow
 
-from .conftest import Forward, Org
+from .conftest import Forward, Org, backdate
 
 THREAT = "Ik weet waar je woont. Morgen sta ik met een mes voor je deur."
 DEATH_WISH = "Ik maak je dood"
-
-
-def _age(settings: Settings, report_id: str, days: float) -> None:
-    """Pretend the report came in `days` calendar days ago (6 days always hold 2 working days)."""
-    engine = make_db_engine(settings.effective_database_url)
-    with make_session_factory(engine)() as session:
-        session.execute(
-            update(Report).where(Report.id == report_id).values(created_at=utcnow() - timedelta(days=days))
-        )
-        session.commit()
-    engine.dispose()
 
 
 def _step(client: TestClient, org: Org, report_id: str, **body: Any) -> Any:
@@ -110,7 +94,7 @@ def test_not_reported_needs_a_reason_and_counts_as_a_decision(
     client: TestClient, org: Org, forward: Forward, settings: Settings
 ) -> None:
     report = forward(org.reporter, DEATH_WISH)["id"]
-    _age(settings, report, 6)
+    backdate(settings, report, 6)
     assert _overdue(client, org) == [report]
     step = _step(client, org, report, kind="not_reported", note="slachtoffer wil geen aangifte doen")
     assert step.status_code == 201
@@ -129,7 +113,7 @@ def test_severe_reports_without_police_decision_are_flagged_after_two_working_da
     assert critical["severity"] in ("high", "critical") and high["severity"] in ("high", "critical")
     assert fresh["severity"] in ("high", "critical") and mild["severity"] in ("none", "low")
     for report in (critical, high, mild):
-        _age(settings, report["id"], 6)
+        backdate(settings, report["id"], 6)
 
     assert set(_overdue(client, org)) == {critical["id"], high["id"]}
     queue = client.get("/api/v1/queue", headers=org.reviewer.headers).json()["items"]

@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from triage.engine.registry import Registry
-from triage.engine.verdict import ModelInfo, Verdict
 from triage.ports import Classifier
 from triage.service.live_model import LiveClassifier
 
-
-class SlowEngine:
-    """Answers with its version; each call takes a little time, so calls overlap the swap."""
-
-    def __init__(self, version: str) -> None:
-        self.model_info = ModelInfo("triage-nl", version)
-
-    def classify(self, text: str, recipient: str | None = None) -> Verdict:
-        return self.classify_many([text])[0]
-
-    def classify_many(
-        self, texts: Sequence[str], recipients: Sequence[str | None] | None = None
-    ) -> list[Verdict]:
-        time.sleep(0.002)
-        return [Verdict("nl", {}, [], "none", 0.0, "none", [], [], self.model_info) for _ in texts]
+from .conftest import VersionEngine
 
 
 def loader(folder: Path) -> Classifier:
     if (folder / "broken").exists():
         raise RuntimeError("damaged weights")
     time.sleep(0.05)  # loading takes a while; requests go on meanwhile
-    return SlowEngine(folder.name)
+    return VersionEngine(folder.name, delay=0.002)
 
 
 def make_registry(tmp_path: Path, *versions: str) -> Registry:

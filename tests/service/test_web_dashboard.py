@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
 from triage.config import Settings
 from triage.engine.labels import LABELS, SEVERITIES, TARGETS
-from triage.store.db import make_db_engine, make_session_factory
-from triage.store.models import Report
 from triage.store.types import utcnow
 
-from .conftest import Forward, Org, make_org
+from .conftest import Forward, Org, backdate, make_org
 from .web_login import PASSWORD, log_in
 
 THREAT = "Ik weet waar je woont. Morgen sta ik met een mes voor je deur."
-
-
-def _age(settings: Settings, report_id: str, days: int) -> None:
-    engine = make_db_engine(settings.effective_database_url)
-    with make_session_factory(engine)() as session:
-        session.execute(
-            update(Report).where(Report.id == report_id).values(created_at=utcnow() - timedelta(days=days))
-        )
-        session.commit()
-    engine.dispose()
 
 
 def _table(html: str, table_id: str) -> dict[str, float]:
@@ -53,8 +39,8 @@ def _seed(client: TestClient, org: Org, settings: Settings, forward: Forward) ->
     forward(org.reporter, "Wat een slecht plan voor de wijk", platform="email")
     older = forward(org.reporter, "Jij gaat eraan, wacht maar af", platform="x")
     oldest = forward(org.reporter, "Ik maak je dood", platform="tiktok")
-    _age(settings, older["id"], 17)
-    _age(settings, oldest["id"], 150)  # outside the last 12 weeks, inside the last 26
+    backdate(settings, older["id"], 17)
+    backdate(settings, oldest["id"], 150)  # outside the last 12 weeks, inside the last 26
     reviews = [
         (older["id"], {"decision": "confirm"}),
         (

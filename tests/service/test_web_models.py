@@ -4,7 +4,7 @@ change the version the running service answers with (the same code path as the A
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,30 +12,14 @@ from fastapi.testclient import TestClient
 
 from triage.config import Settings
 from triage.engine.registry import Registry
-from triage.engine.verdict import ModelInfo, Verdict
 from triage.ports import Classifier
 from triage.service.app import create_app
 from triage.service.live_model import LiveClassifier
 from triage.store import migrate
 from triage.store.db import make_db_engine
 
-from .conftest import Org, make_org
+from .conftest import Org, VersionEngine, make_org
 from .web_login import PASSWORD, log_in
-
-
-class VersionEngine:
-    """Answers every text with its own version: which model served a request is visible in the verdict."""
-
-    def __init__(self, version: str) -> None:
-        self.model_info = ModelInfo("triage-nl", version)
-
-    def classify(self, text: str, recipient: str | None = None) -> Verdict:
-        return self.classify_many([text])[0]
-
-    def classify_many(
-        self, texts: Sequence[str], recipients: Sequence[str | None] | None = None
-    ) -> list[Verdict]:
-        return [Verdict("nl", {}, [], "none", 0.0, "none", [], [], self.model_info) for _ in texts]
 
 
 def _version(

@@ -20,7 +20,7 @@ from triage.evidence.dutch import PLATFORMS
 from triage.service import exports, model_admin
 from triage.service.live_model import LiveClassifier
 from triage.store.audit import Actor
-from triage.store.exports import Period
+from triage.store.exports import Period, iso_week
 
 PERIOD_WEEKS: Final = (4, 12, 26, 52)
 DEFAULT_WEEKS: Final = 12
@@ -45,11 +45,6 @@ def period_of_weeks(weeks: int, today: date) -> Period:
     """This ISO week and the `weeks - 1` before it, whole weeks from Monday up to today."""
     monday = today - timedelta(days=today.weekday())
     return Period(monday - timedelta(weeks=weeks - 1), today)
-
-
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def weeks_in(period: Period) -> list[str]:

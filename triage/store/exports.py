@@ -218,9 +218,14 @@ def gir_records(
 STAT_FIELDS: Final = ("week", "measure", "key", "value")
 
 
-def _week(moment: datetime) -> str:
-    year, week, _ = moment.astimezone(AMSTERDAM).isocalendar()
+def iso_week(day: date) -> str:
+    """The ISO week label of a day, e.g. 2026-W48 (the key of the weekly statistics)."""
+    year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _week(moment: datetime) -> str:
+    return iso_week(moment.astimezone(AMSTERDAM).date())
 
 
 def weekly_statistics(session: Session, *, org_id: str, period: Period) -> list[dict[str, Any]]:
