@@ -1,4 +1,4 @@
-"""`triage train` and `triage evaluate`: the model pipeline from the command line."""
+"""`triage train`, `triage evaluate` and `triage functional`: the model pipeline from the command line."""
 
 from __future__ import annotations
 
@@ -67,3 +67,40 @@ def evaluate(input_path: Path, fmt: str | None, model_dir: Path | None, out_dir:
     for line in summary_lines(metrics):
         click.echo(line)
     click.echo(f"metrics and plots in {out_dir}")
+
+
+@main.command()
+@click.option(
+    "--model", "model_dir", type=click.Path(path_type=Path), help="Model folder (default: shipped)."
+)
+@click.option(
+    "--cases",
+    "cases_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="Suite file (default: training/functional_cases.jsonl).",
+)
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the report as JSON.")
+@click.option("--failures", default=20, show_default=True, help="How many failing cases to list.")
+def functional(
+    model_dir: Path | None, cases_path: Path | None, json_path: Path | None, failures: int
+) -> None:
+    """Run the HateCheck-style functional suite; print accuracy per functionality."""
+    from training.functional import (
+        FUNCTIONAL_CASES,
+        FunctionalCaseError,
+        functional_lines,
+        read_functional_cases,
+        run_functional,
+    )
+    from triage.engine import Engine
+
+    try:
+        cases = read_functional_cases(cases_path or FUNCTIONAL_CASES)
+        engine = Engine.load(model_dir)
+    except (FunctionalCaseError, TriageError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = run_functional(engine, cases)
+    for line in functional_lines(report, failures):
+        click.echo(line)
+    if json_path:
+        click.echo(f"report in {report.write(json_path)}")
