@@ -9,6 +9,7 @@ from triage.engine.labels import Severity, Target
 from triage.engine.verdict import LegalRef, Span
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.tokens import Doc
 
     from triage.engine.normalize import Normalized
@@ -61,6 +62,8 @@ class Analysis:
     legal: list[LegalRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     word_view: str | None = None  # the lemma view the classifier reads (features.word_view)
+    # Its TF-IDF row (columns, weights) as the classifier weighed it, for the explanation.
+    word_row: tuple[np.ndarray, np.ndarray] | None = None
 
     def active_hits(self, label: str | None = None) -> list[RuleHit]:
         return [hit for hit in self.hits if hit.active and (label is None or hit.label == label)]

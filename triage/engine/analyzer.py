@@ -43,10 +43,11 @@ class Analyzer:
             analysis.normalized = normalize(analysis.original)
             analyses.append(analysis)
         docs = self.nlp.pipe([a.normalized.text for a in analyses if a.normalized], batch_size=256)
-        for analysis, doc in zip(analyses, docs, strict=True):
+        languages = self.language.identify_many([a.normalized.text for a in analyses if a.normalized])
+        for analysis, doc, language in zip(analyses, docs, languages, strict=True):
             assert analysis.normalized is not None
             analysis.doc = doc
-            analysis.language = self.language.identify(analysis.normalized.text)
+            analysis.language = language
             analysis.hits = self.rules.apply(analysis.normalized, doc, analysis.recipient)
             if analysis.truncated:
                 analysis.notes.append(f"text truncated to the first {self.max_chars} characters")

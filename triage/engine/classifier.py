@@ -63,7 +63,11 @@ class Featurizer:
     def transform(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
         chars = self.char.transform([char_view(a) for a in analyses])
         words = self.word.transform([word_view(a) for a in analyses])
-        evidence = sp.csr_matrix(np.vstack([evidence_vector(a) for a in analyses]).astype(np.float32))
+        bounds = words.indptr.tolist()
+        for i, analysis in enumerate(analyses):
+            start, end = bounds[i], bounds[i + 1]
+            analysis.word_row = (words.indices[start:end], words.data[start:end])
+        evidence = sp.csr_matrix(np.array([evidence_vector(a) for a in analyses], dtype=np.float32))
         return sp.hstack([chars, words, evidence], format="csr", dtype=np.float32)
 
     def word_columns(self) -> slice:
@@ -102,7 +106,10 @@ class SklearnBackend:
 
     def word_evidence(self, analysis: Analysis, label_index: int, top: int = 3) -> list[tuple[str, float]]:
         """The lemma n-grams of this message that pushed the label up most, with their weights."""
-        columns, weights = self.featurizer.word.row(word_view(analysis))
+        if analysis.word_row is not None:
+            columns, weights = analysis.word_row
+        else:
+            columns, weights = self.featurizer.word.row(word_view(analysis))
         if not len(columns):
             return []
         coef = self.heads.label_coef[self.featurizer.word_columns(), label_index]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-import numpy as np
 from spacy.attrs import IDX, LEMMA, ORTH
 from spacy.lexeme import Lexeme
 
@@ -80,6 +79,14 @@ def group_presence_terms(terms: Iterable[str]) -> frozenset[str]:
 
 
 _INDEX: Final = {name: i for i, name in enumerate(EVIDENCE_FEATURES)}
+# Per rule label: the columns of its strongest active hit, its active hits and its suppressed hits.
+_RULE_COLUMNS: Final[dict[str, tuple[int, ...]]] = {
+    label: tuple(_INDEX[f"rule:{label}:{kind}"] for kind in ("max", "count", "suppressed"))
+    for label in LABELS
+}
+_CAPS, _EXCLAIM, _QUESTION, _QUOTED, _LENGTH, _EMOJI_PRESENT = (
+    _INDEX[f"shape:{name}"] for name in ("caps", "exclaim", "question", "quote", "length", "emoji")
+)
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _QUOTE = re.compile("[\"'«»“”„‘’]")
 
@@ -183,29 +190,29 @@ def _has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
-def evidence_vector(analysis: Analysis) -> np.ndarray:
-    vector = np.zeros(len(EVIDENCE_FEATURES), dtype=np.float64)
-    counts: dict[str, int] = {}
+def evidence_vector(analysis: Analysis) -> list[float]:
+    """The rule evidence and the shape of the message, in the order of `EVIDENCE_FEATURES`."""
+    vector = [0.0] * len(EVIDENCE_FEATURES)
+    counts: dict[int, int] = {}
     for hit in analysis.hits:
         if hit.label.startswith("cue:"):
-            key = hit.label
-            counts[key] = counts.get(key, 0) + 1
+            index = _INDEX.get(hit.label)
         elif hit.active:
-            vector[_INDEX[f"rule:{hit.label}:max"]] = max(vector[_INDEX[f"rule:{hit.label}:max"]], hit.weight)
-            counts[f"rule:{hit.label}:count"] = counts.get(f"rule:{hit.label}:count", 0) + 1
+            maximum, index, _ = _RULE_COLUMNS[hit.label]
+            vector[maximum] = max(vector[maximum], hit.weight)
         else:
-            counts[f"rule:{hit.label}:suppressed"] = counts.get(f"rule:{hit.label}:suppressed", 0) + 1
-    for key, count in counts.items():
-        index = _INDEX.get(key)
+            index = _RULE_COLUMNS[hit.label][2]
         if index is not None:
-            vector[index] = math.log1p(count)
+            counts[index] = counts.get(index, 0) + 1
+    for index, count in counts.items():
+        vector[index] = math.log1p(count)
     original = analysis.original
-    letters = [char for char in original if char.isalpha()]
-    if len(letters) >= 8:
-        vector[_INDEX["shape:caps"]] = sum(char.isupper() for char in letters) / len(letters)
-    vector[_INDEX["shape:exclaim"]] = min(original.count("!"), 5) / 5
-    vector[_INDEX["shape:question"]] = float("?" in original)
-    vector[_INDEX["shape:quote"]] = float(bool(_QUOTE.search(original)))
-    vector[_INDEX["shape:length"]] = math.log1p(len(original)) / 10
-    vector[_INDEX["shape:emoji"]] = float(bool(_EMOJI.search(original)))
+    letters = sum(map(str.isalpha, original))
+    if letters >= 8:
+        vector[_CAPS] = min(sum(map(str.isupper, original)) / letters, 1.0)
+    vector[_EXCLAIM] = min(original.count("!"), 5) / 5
+    vector[_QUESTION] = float("?" in original)
+    vector[_QUOTED] = float(_QUOTE.search(original) is not None)
+    vector[_LENGTH] = math.log1p(len(original)) / 10
+    vector[_EMOJI_PRESENT] = float(_EMOJI.search(original) is not None)
     return vector

@@ -273,14 +273,21 @@ def _leet_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, 
         begin -= 1
     for match in _WORDISH.finditer(text, begin):
         word = match.group()
-        if word.isalpha() or not _leet_word(word):
+        if word.isalpha():
+            continue
+        folded = "".join(_LEET.get(char, char) for char in word)
+        if not _leet_word(word) and folded not in _SHORT_LEET_WORDS:
             continue
         if not _outside(protected, *match.span()):
             continue
-        folded = "".join(_LEET.get(char, char) for char in word)
         if folded != word:
             edits.append((match.start(), match.end(), folded))
     return edits
+
+
+# Two-character words that leetspeak threats are full of ("ik m44k j3 4f"): folded although they
+# have only one letter, since no number or code reads like them.
+_SHORT_LEET_WORDS: Final = frozenset({"je", "af", "ga", "me", "ze", "we", "te", "op", "ik", "is", "om", "de"})
 
 
 def _leet_word(word: str) -> bool:

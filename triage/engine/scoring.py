@@ -32,6 +32,7 @@ UNSUPPORTED_FACTORS: Final[dict[str, float]] = {"identity_hate": 0.3}
 SUPPRESSED_FACTOR: Final = 0.3
 # A message of fewer words than this, with no rule evidence, is too short for the model alone.
 SHORT_MESSAGE_WORDS: Final = 3
+SHORT_FACTOR: Final = 0.5
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -56,8 +57,8 @@ def combine(analysis: Analysis, model_probabilities: np.ndarray) -> dict[str, fl
             if required & suppressed:  # the evidence is there, but negated, quoted or figurative
                 factor = min(factor, SUPPRESSED_FACTOR)
             model *= factor
-        elif short:
-            model *= UNSUPPORTED_FACTOR
+        if short:
+            model *= SHORT_FACTOR
         if label in suppressed and label not in present:
             model *= SUPPRESSED_FACTOR
         combined[label] = 1.0 - (1.0 - model) * (1.0 - strongest[label])
