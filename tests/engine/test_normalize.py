@@ -20,6 +20,12 @@ from triage.engine.normalize import normalize
         ("hoeeeeer!!!!!", "hoeer!!"),
         ("ikhaatje", "ik haat je"),
         ("ikmaakjeaf", "ik maak je af"),
+        ("Ik m44k j3 4f.", "ik maak je af."),
+        ("w3 w3t3n w44r j3 w00nt", "we weten waar je woont"),
+        ("wewetenwaarjewoont", "we weten waar je woont"),
+        ("Ikhoopdatjedoodgaat.", "ik hoop dat je doodgaat."),
+        ("moslimszijnratten", "moslims zijn ratten"),
+        ("iemandmoetdieburgemeesterneerknallen", "iemand moet die burgemeester neerknallen"),
         ("Ｋａｎｋｅｒ", "kanker"),
         ("k\u200ban\u200bker", "kanker"),
         ("\u202etering", "tering"),
@@ -40,6 +46,11 @@ def test_normalises_obfuscations(original: str, expected: str) -> None:
         "in 2024 en covid19",
         "zeker weten, jezelf zijn",
         "mail naar griffie@gemeente-utrecht.nl",
+        "a4 papier, de 1e keer, 3e klas",
+        # compounds and diminutives are not words written together
+        "de gemeenteraadsvergadering over de kinderopvangtoeslagaffaire",
+        "alsjeblieft, de wijkagentje en het zwembadsluitingsbesluit",
+        "stikstofuitstoot en woningbouwplannen #ikgajevermoorden",
     ],
 )
 def test_leaves_numbers_codes_and_ordinary_words(text: str) -> None:

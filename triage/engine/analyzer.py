@@ -12,6 +12,7 @@ from triage.engine.analysis import Analysis
 from triage.engine.language import LanguageIdentifier
 from triage.engine.normalize import normalize
 from triage.engine.rules import RuleSet
+from triage.engine.segment import vocabulary
 from triage.engine.tokenize import build_tokenizer
 
 MAX_CHARS: Final = 20_000
@@ -26,7 +27,9 @@ class Analyzer:
 
     @classmethod
     def build(cls, resources: Path | None = None, max_chars: int = MAX_CHARS) -> Analyzer:
-        return cls(RuleSet.load(resources), build_tokenizer(), LanguageIdentifier(), max_chars)
+        nlp = build_tokenizer()
+        vocabulary()  # the word list of the normaliser's splitter, loaded now rather than on first use
+        return cls(RuleSet.load(resources), nlp, LanguageIdentifier(), max_chars)
 
     def analyse_many(
         self, texts: Sequence[str], recipients: Sequence[str | None] | None = None

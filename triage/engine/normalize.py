@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
+from triage.engine.segment import MIN_RUN, split_run
+
 # Characters that are invisible or steer rendering; attackers use them to split words.
 _INVISIBLE = frozenset(
     [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
@@ -62,6 +64,8 @@ _SPACED_LEET = re.compile(r"(?<![\w$@€!])[^\W_$@€!](?:[ .\-_*](?:[^\W_]|[$@�
 _SPACED_HINT = re.compile(r"[^\W\d_][ .\-_*][^\W\d_][ .\-_*][^\W\d_]")
 # A run of four or more letters that starts like one of _PRONOUNS (the only runs _segment splits).
 _PRONOUN_TOKEN = re.compile(r"(?:ik|je|ji|jo|we|wi|ze|zi|hi|ju)[^\W\d_]{2,}")
+# A whole run of letters long enough to be words written together (see segment.split_run).
+_LONG_RUN = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_RUN},}}(?![^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
 
 # Missing-space forms: a token made only of these short words is split ("ikmaakjeaf").
@@ -348,9 +352,16 @@ def _missing_space_edits(text: str, protected: list[tuple[int, int]]) -> list[tu
         start = match.start()
         if start and _LETTER.match(text, start - 1):  # inside a longer run of letters: not a token
             continue
-        parts = _segment(match.group())
+        parts = _segment(match.group()) or split_run(match.group())
         if parts and _outside(protected, *match.span()):
             edits.append((match.start(), match.end(), " ".join(parts)))
+    for match in _LONG_RUN.finditer(text):
+        if _PRONOUN_TOKEN.match(match.group()):  # done above
+            continue
+        parts = split_run(match.group())
+        if parts and _outside(protected, *match.span()):
+            edits.append((match.start(), match.end(), " ".join(parts)))
+    edits.sort()
     return edits
 
 

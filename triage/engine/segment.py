@@ -1,0 +1,88 @@
+"""Words written together without spaces: "wewetenwaarjewoont" -> "we weten waar je woont".
+
+A long run of letters that is not a Dutch word is split into the fewest known words, but only when
+one of those words is a pronoun or an auxiliary verb: Dutch compounds ("gemeenteraadsvergadering",
+"kinderopvangtoeslag") never contain one, messages run together ("ikhoopdatjedoodgaat",
+"moslimszijnratten") nearly always do. Known words are spaCy's Dutch lemma table (its forms and
+lemmas), the closed-class words below, and the project's lexicon, group and role words.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Final
+
+RESOURCES: Final = Path(__file__).resolve().parent / "resources"
+# Runs shorter than this are left alone (the normaliser's pronoun rule splits "ikhaat").
+MIN_RUN: Final = 8
+MAX_WORD: Final = 24
+ANCHOR_COST: Final = 0.4
+# Words that real compounds do not contain; a split must produce at least one of them.
+ANCHORS: Final = frozenset(
+    ("ik", "je", "jij", "jou", "jouw", "hij", "zij", "ze", "wij", "we", "jullie", "iemand", "niemand")
+    + ("iedereen", "hem", "haar", "hen", "hun", "dat", "zijn", "is", "ben", "bent", "moet", "moeten")
+    + ("ga", "gaat", "gaan", "zal", "zullen", "wil", "willen", "hoop", "weet", "weten", "komt", "kom")
+)
+# Closed-class words the lemma table lacks.
+FUNCTION_WORDS: Final = ANCHORS | frozenset(
+    ("u", "uw", "men", "die", "dit", "deze", "de", "het", "een", "en", "of", "maar", "want", "als")
+    + ("dan", "waar", "wat", "wie", "hoe", "niet", "geen", "wel", "ook", "nog", "al", "zo", "in", "op")
+    + ("aan", "af", "uit", "met", "van", "voor", "naar", "bij", "om", "tot", "door", "over", "neer")
+    + ("weg", "kapot", "dood", "heb", "hebt", "heeft", "was", "waren", "zou", "zouden", "mag", "kan")
+    + ("kun", "kunt", "kunnen", "wordt", "word", "worden", "laat", "krijg", "krijgt", "allemaal", "alle")
+    + ("gewoon", "even", "eens", "toch", "er", "hier", "daar", "nu", "straks", "morgen", "gisteren")
+    + ("vandaag", "vanavond", "altijd", "nooit", "weer", "echt", "heel", "zeer", "veel", "meer", "minder")
+    + ("graag", "snel", "zeker", "misschien", "alsjeblieft", "alstublieft", "dankjewel", "dankuwel")
+    # first-person verb stems, which the lemma table lacks
+    + ("maak", "haat", "zeg", "sla", "steek", "schiet", "pak", "snij", "wurg", "verkracht", "vermoord")
+    + ("krijg", "vind", "denk", "zie", "ken", "hou", "breek", "trap", "schop", "knal", "hang", "brand")
+)
+
+
+@cache
+def vocabulary() -> frozenset[str]:
+    # Imported here: the rules import the normaliser, which imports this module.
+    from triage.engine.rules.tsv import read_rows
+    from triage.engine.tokenize import lemma_table
+
+    table = lemma_table()
+    words = set(table) | set(table.values()) | FUNCTION_WORDS
+    for name in ("lexicon.tsv", "groups.tsv", "roles.tsv"):
+        for row in read_rows(RESOURCES / name):
+            words.add(row["term"])
+            words.update(row["forms"].split(","))
+    return frozenset(word.lower() for word in words if len(word) >= 2 and word.isalpha())
+
+
+@lru_cache(maxsize=65_536)
+def split_run(run: str) -> tuple[str, ...] | None:
+    """The words of a run of lower-case letters written together, or None to leave it as it is."""
+    if len(run) < MIN_RUN:
+        return None
+    words = vocabulary()
+    if run in words:
+        return None
+    # best[i]: the cheapest known words that spell run[:i]; an anchor word costs less than another
+    # word, so "ik hoop dat je doodgaat" wins over "ik hoop datje doodgaat".
+    best: list[tuple[float, list[str]] | None] = [None] * (len(run) + 1)
+    best[0] = (0.0, [])
+    for end in range(2, len(run) + 1):
+        for start in range(max(0, end - MAX_WORD), end - 1):
+            prefix = best[start]
+            word = run[start:end]
+            if prefix is None or word not in words:
+                continue
+            cost = prefix[0] + (ANCHOR_COST if word in ANCHORS else 1.0)
+            current = best[end]
+            if current is None or cost < current[0]:
+                best[end] = (cost, [*prefix[1], word])
+    last = best[len(run)]
+    if last is None or len(last[1]) < 2:
+        return None
+    found = last[1]
+    anchors = [word for word in found if word in ANCHORS]
+    # "je" alone may be a diminutive ending the lemma table lacks ("wijkagentje").
+    if not anchors or anchors == ["je"]:
+        return None
+    return tuple(found)
