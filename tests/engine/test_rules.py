@@ -586,3 +586,12 @@ def test_lexicon_is_large_enough() -> None:
 def test_missing_resource_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RuleResourceError, match="missing"):
         RuleSet.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text", ["negeer die trollen", "er zit sleet op de band", "het is een deel van het plan", "heel goed"]
+)
+def test_real_words_are_not_read_as_elongated_abusive_words(
+    ruleset: RuleSet, nlp: Language, text: str
+) -> None:
+    assert not active_labels(run(ruleset, nlp, text)) - CUE_LABELS

@@ -8,11 +8,11 @@ from typing import Final
 
 from spacy.language import Language
 
+from triage.engine import typos
 from triage.engine.analysis import Analysis
 from triage.engine.language import LanguageIdentifier
 from triage.engine.normalize import normalize
 from triage.engine.rules import RuleSet
-from triage.engine.segment import vocabulary
 from triage.engine.tokenize import build_tokenizer
 
 MAX_CHARS: Final = 20_000
@@ -28,7 +28,7 @@ class Analyzer:
     @classmethod
     def build(cls, resources: Path | None = None, max_chars: int = MAX_CHARS) -> Analyzer:
         nlp = build_tokenizer()
-        vocabulary()  # the word list of the normaliser's splitter, loaded now rather than on first use
+        typos.warm()  # the normaliser's word lists, loaded now rather than on first use
         return cls(RuleSet.load(resources), nlp, LanguageIdentifier(), max_chars)
 
     def analyse_many(

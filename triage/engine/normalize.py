@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Final
 
 from triage.engine.segment import MIN_RUN, split_run
+from triage.engine.typos import MIN_WORD, correct
 
 # Characters that are invisible or steer rendering; attackers use them to split words.
 _INVISIBLE = frozenset(
@@ -65,6 +66,7 @@ _SPACED_HINT = re.compile(r"[^\W\d_][ .\-_*][^\W\d_][ .\-_*][^\W\d_]")
 # A run of four or more letters that starts like one of _PRONOUNS (the only runs _segment splits).
 _PRONOUN_TOKEN = re.compile(r"(?:ik|je|ji|jo|we|wi|ze|zi|hi|ju)[^\W\d_]{2,}")
 # A whole run of letters long enough to be words written together (see segment.split_run).
+_WORD_RUN = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_WORD},}}(?![^\W\d_])")
 _LONG_RUN = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_RUN},}}(?![^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -365,12 +367,22 @@ def _missing_space_edits(text: str, protected: list[tuple[int, int]]) -> list[tu
     return edits
 
 
+def _typo_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    edits = []
+    for match in _WORD_RUN.finditer(text):
+        corrected = correct(match.group())
+        if corrected is not None and _outside(protected, *match.span()):
+            edits.append((match.start(), match.end(), corrected))
+    return edits
+
+
 _STEPS: tuple[Callable[[str, list[tuple[int, int]]], list[tuple[int, int, str]]], ...] = (
     _spaced_leet_edits,
     _leet_edits,
     lambda t, p: _regex_edits(_SPACED, t, p, lambda s: _SEPARATORS.sub("", s)) if _maybe_spaced(t) else [],
     lambda t, p: _regex_edits(_ELONGATED, t, p, lambda s: s[:2]),
     _missing_space_edits,
+    _typo_edits,
 )
 
 

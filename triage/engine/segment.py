@@ -37,6 +37,8 @@ FUNCTION_WORDS: Final = ANCHORS | frozenset(
     # first-person verb stems, which the lemma table lacks
     + ("maak", "haat", "zeg", "sla", "steek", "schiet", "pak", "snij", "wurg", "verkracht", "vermoord")
     + ("krijg", "vind", "denk", "zie", "ken", "hou", "breek", "trap", "schop", "knal", "hang", "brand")
+    # common words the lemma table lacks that look like an elongated abusive word
+    + ("app", "apps", "appen", "appje")
 )
 
 

@@ -16,6 +16,7 @@ from typing import Final
 
 from triage.engine.labels import LABELS
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
+from triage.engine.segment import vocabulary
 
 LEXICON_CATEGORIES: Final = frozenset(
     {
@@ -145,6 +146,8 @@ class Lexicon:
         if not text.isalpha() or len(text) < 3:
             return ()
         squeezed = squeeze(text)
+        if squeezed != text and text in vocabulary():  # a real word, not an elongation: negeer, heel
+            squeezed = text
         if squeezed != text:
             found = words.get(squeezed) or self._squeezed.get(squeezed)
             if found:

@@ -1,0 +1,77 @@
+"""Typos of the words that matter: "flikekr" -> flikker, "kankehroer" -> kankerhoer.
+
+Only the two commonest slips are undone, two neighbouring letters swapped and one letter
+dropped, and only towards the project's abusive words (lexicon.tsv) and a few words of violence,
+for a word that is not itself a Dutch word (`segment.vocabulary`) and is long enough that the
+correction is unambiguous. A substituted letter is not undone: it turns too many names into
+insults ("Kanter").
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Final
+
+from triage.engine.segment import vocabulary
+
+RESOURCES: Final = Path(__file__).resolve().parent / "resources"
+# Words shorter than this are not corrected (as typos of a word of at least one letter more).
+MIN_WORD: Final = 5
+MIN_TARGET: Final = 6
+VIOLENCE_WORDS: Final = (
+    "verkrachten",
+    "verkracht",
+    "vermoorden",
+    "vermoord",
+    "doodmaken",
+    "afmaken",
+    "neersteken",
+    "doodsteken",
+    "doodschieten",
+    "neerschieten",
+    "opknopen",
+    "ophangen",
+    "opgehangen",
+    "kapotmaken",
+    "afslachten",
+    "vergassen",
+    "woont",
+)
+
+
+@cache
+def _typos() -> dict[str, str]:
+    """Each misspelling (a swap or a dropped letter) of a target word -> the word; "" if ambiguous."""
+    from triage.engine.rules.tsv import read_rows  # the rules import the normaliser, which imports this
+
+    targets = set(VIOLENCE_WORDS)
+    for row in read_rows(RESOURCES / "lexicon.tsv"):
+        targets.add(row["term"])
+        targets.update(row["forms"].split(","))
+    known = vocabulary()
+    typos: dict[str, str] = {}
+    for target in sorted(t.lower() for t in targets if len(t) >= MIN_TARGET and t.isalpha()):
+        for typo in _misspellings(target):
+            if typo in known or typo == target:
+                continue
+            typos[typo] = "" if typos.get(typo, target) != target else target
+    return typos
+
+
+def _misspellings(word: str) -> set[str]:
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return dropped | swapped
+
+
+@lru_cache(maxsize=65_536)
+def correct(word: str) -> str | None:
+    """The abusive or violent word this lower-case word misspells, if it is one."""
+    if len(word) < MIN_WORD:
+        return None
+    return _typos().get(word) or None
+
+
+def warm() -> None:
+    _typos()
