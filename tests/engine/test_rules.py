@@ -595,3 +595,21 @@ def test_real_words_are_not_read_as_elongated_abusive_words(
     ruleset: RuleSet, nlp: Language, text: str
 ) -> None:
     assert not active_labels(run(ruleset, nlp, text)) - CUE_LABELS
+
+
+@pytest.mark.parametrize(
+    ("text", "suppressed"),
+    [
+        ("Als trotse flikker loop ik zaterdag voorop in de Pride.", True),
+        ("Ik ben een trotse dyke en ik stem voor dit voorstel.", True),
+        ("ik ben een idioot, ik vergat mijn stempas", True),
+        ("Jij bent een vuile flikker", False),
+        ("die wethouder is een idioot", False),
+    ],
+)
+def test_the_speakers_own_identity_word_is_not_an_attack(
+    ruleset: RuleSet, nlp: Language, text: str, suppressed: bool
+) -> None:
+    hits = [hit for hit in run(ruleset, nlp, text) if hit.label in ("identity_hate", "insult")]
+    assert hits
+    assert all(hit.suppressed == "self_reference" for hit in hits) is suppressed

@@ -18,7 +18,8 @@ CUES: Final = ("specific", "role", "second_person", "recipient", "group", "viole
 CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in CUES)
 
 # Why a rule hit does not count as an attack.
-Suppression = str  # "negation", "question", "quotation", "counter_speech", "reporting", "figurative"
+# "negation", "question", "quotation", "counter_speech", "reporting", "figurative", "self_reference"
+Suppression = str
 
 
 @dataclass(frozen=True, slots=True)

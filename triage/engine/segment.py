@@ -1,10 +1,10 @@
 """Words written together without spaces: "wewetenwaarjewoont" -> "we weten waar je woont".
 
 A long run of letters that is not a Dutch word is split into the fewest known words, but only when
-one of those words is a pronoun or an auxiliary verb: Dutch compounds ("gemeenteraadsvergadering",
-"kinderopvangtoeslag") never contain one, messages run together ("ikhoopdatjedoodgaat",
-"moslimszijnratten") nearly always do. Known words are spaCy's Dutch lemma table (its forms and
-lemmas), the closed-class words below, and the project's lexicon, group and role words.
+two of those words are pronouns or auxiliary verbs (or one is, and another is abusive): Dutch
+compounds and names ("gemeenteraadsvergadering", "dierenwelzijn", "Hellinga") do not split so,
+messages run together ("ikhoopdatjedoodgaat", "moslimszijnratten") do. Known words are spaCy's Dutch lemma table (its forms and
+lemmas), spaCy's Dutch stop words, the closed-class words below, and the project's lexicon, group and role words.
 """
 
 from __future__ import annotations
@@ -42,18 +42,31 @@ FUNCTION_WORDS: Final = ANCHORS | frozenset(
 )
 
 
+def _resource_words(name: str) -> set[str]:
+    from triage.engine.rules.tsv import read_rows  # here: the rules import the normaliser, which imports this
+
+    words = set()
+    for row in read_rows(RESOURCES / name):
+        words.add(row["term"].lower())
+        words.update(form.lower() for form in row["forms"].split(","))
+    return {word for word in words if len(word) >= 2 and word.isalpha()}
+
+
+@cache
+def abusive_words() -> frozenset[str]:
+    """The single words of the project's lexicon (insults, slurs, profanity), as written there."""
+    return frozenset(_resource_words("lexicon.tsv"))
+
+
 @cache
 def vocabulary() -> frozenset[str]:
-    # Imported here: the rules import the normaliser, which imports this module.
-    from triage.engine.rules.tsv import read_rows
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
     from triage.engine.tokenize import lemma_table
 
     table = lemma_table()
-    words = set(table) | set(table.values()) | FUNCTION_WORDS
-    for name in ("lexicon.tsv", "groups.tsv", "roles.tsv"):
-        for row in read_rows(RESOURCES / name):
-            words.add(row["term"])
-            words.update(row["forms"].split(","))
+    words = set(table) | set(table.values()) | FUNCTION_WORDS | set(STOP_WORDS) | abusive_words()
+    words |= _resource_words("groups.tsv") | _resource_words("roles.tsv")
     return frozenset(word.lower() for word in words if len(word) >= 2 and word.isalpha())
 
 
@@ -84,7 +97,10 @@ def split_run(run: str) -> tuple[str, ...] | None:
         return None
     found = last[1]
     anchors = [word for word in found if word in ANCHORS]
-    # "je" alone may be a diminutive ending the lemma table lacks ("wijkagentje").
-    if not anchors or anchors == ["je"]:
-        return None
-    return tuple(found)
+    if len(anchors) >= 2:
+        return tuple(found)
+    # One anchor is too little for names and compounds ("hellinga", "dierenwelzijn",
+    # "zierikzee"), unless every word is long and one is abusive ("moslimszijnratten").
+    if len(anchors) == 1 and all(len(w) >= 4 for w in found) and abusive_words().intersection(found):
+        return tuple(found)
+    return None

@@ -2,23 +2,21 @@
 
 Only the two commonest slips are undone, two neighbouring letters swapped and one letter
 dropped, and only towards the project's abusive words (lexicon.tsv) and a few words of violence,
-for a word that is not itself a Dutch word (`segment.vocabulary`) and is long enough that the
-correction is unambiguous. A substituted letter is not undone: it turns too many names into
+for a word that is not itself a Dutch word or a form of one (`segment.vocabulary`; "schoten",
+"wijnen" stay) and is long enough that the correction is unambiguous. A substituted letter is not undone: it turns too many names into
 insults ("Kanter").
 """
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Final
 
-from triage.engine.segment import vocabulary
+from triage.engine.segment import abusive_words, vocabulary
 
-RESOURCES: Final = Path(__file__).resolve().parent / "resources"
 # Words shorter than this are not corrected (as typos of a word of at least one letter more).
-MIN_WORD: Final = 5
-MIN_TARGET: Final = 6
+MIN_WORD: Final = 6
+MIN_TARGET: Final = 7
 VIOLENCE_WORDS: Final = (
     "verkrachten",
     "verkracht",
@@ -43,12 +41,7 @@ VIOLENCE_WORDS: Final = (
 @cache
 def _typos() -> dict[str, str]:
     """Each misspelling (a swap or a dropped letter) of a target word -> the word; "" if ambiguous."""
-    from triage.engine.rules.tsv import read_rows  # the rules import the normaliser, which imports this
-
-    targets = set(VIOLENCE_WORDS)
-    for row in read_rows(RESOURCES / "lexicon.tsv"):
-        targets.add(row["term"])
-        targets.update(row["forms"].split(","))
+    targets = set(VIOLENCE_WORDS) | abusive_words()
     known = vocabulary()
     typos: dict[str, str] = {}
     for target in sorted(t.lower() for t in targets if len(t) >= MIN_TARGET and t.isalpha()):
@@ -68,9 +61,19 @@ def _misspellings(word: str) -> set[str]:
 @lru_cache(maxsize=65_536)
 def correct(word: str) -> str | None:
     """The abusive or violent word this lower-case word misspells, if it is one."""
-    if len(word) < MIN_WORD:
+    if len(word) < MIN_WORD or _inflection_of_known(word):
         return None
     return _typos().get(word) or None
+
+
+def _inflection_of_known(word: str) -> bool:
+    """Whether the word is a plural, verb form or diminutive of a known word ("schoten", "wijnen"):
+    the lemma table does not list every form."""
+    known = vocabulary()
+    return any(word.endswith(ending) and word[: -len(ending)] in known for ending in _ENDINGS)
+
+
+_ENDINGS: Final = ("en", "s", "e", "er", "je", "tje", "te", "de", "t")
 
 
 def warm() -> None:

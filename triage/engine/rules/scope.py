@@ -1,4 +1,5 @@
-"""Scope: why a hit does not count as an attack (negated, asked, quoted, reported, figurative).
+"""Scope: why a hit does not count as an attack (negated, asked, quoted, reported, figurative,
+or the speaker's own identity word).
 
 Cue regexes come from scope.tsv, one combined regex per kind. The context of a message is
 computed once, lazily, and only when the message has hits to scope.
@@ -36,8 +37,12 @@ SCOPE_KINDS: Final = frozenset(
         "figurative",
         "figurative_context",
         "civil",
+        "self",
     }
 )
+# Labels a speaker's own identity word can carry ("als trotse flikker", "wij autisten"): reclaimed,
+# not an attack.
+_SELF_LABELS: Final = frozenset({"identity_hate", "insult"})
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:als|maar|want|tenzij|anders|omdat|zodat|dan|of|terwijl|hoewel)\b")
 # Double or single quotes; inside single quotes an apostrophe between letters (homo's, zo'n) is text.
@@ -149,6 +154,11 @@ class Context:
                 return q_start, q_end
         return None
 
+    def _self_reference(self, start: int) -> bool:
+        """Whether a first-person identification ("ik ben een", "wij", "als trotse") ends right
+        before the hit."""
+        return any(start - 2 <= e <= start and s < start for s, e in self.spans("self"))
+
     def suppression(self, start: int, end: int, label: str, negation_ok: bool) -> Suppression | None:
         """Why the hit [start, end) with this label does not count, or None when it does.
 
@@ -165,6 +175,8 @@ class Context:
         if label == "profanity":
             return None
         spans = self.spans
+        if label in _SELF_LABELS and spans("self") and self._self_reference(start):
+            return "self_reference"
         if (
             spans("counter")
             and self._any("counter", 0, len(text))
