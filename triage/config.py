@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     training_configs_dir: Path | None = None
     auto_migrate: bool = False
     session_hours: int = 12
+    # API tokens are kept in each server process for this many seconds after a lookup (0 = off): a
+    # revoked token or a deactivated user keeps working at most this long in the other processes.
+    token_cache_seconds: float = 5.0
     cookie_secure: bool = False
     max_text_chars: int = 100_000
     max_upload_bytes: int = 10 * 1024 * 1024

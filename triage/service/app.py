@@ -21,6 +21,7 @@ from triage.jobs.schedule import Every
 from triage.jobs.worker import training_runner
 from triage.ports import Classifier
 from triage.service import errors, headers
+from triage.service.auth_cache import TokenCache
 from triage.service.live_model import LiveClassifier
 from triage.service.observability import Metrics, RequestMetrics, TimedClassifier
 from triage.service.ratelimit import BodyLimit, RateLimits
@@ -83,8 +84,10 @@ def create_app(
         retention = Every(
             runner, ApplyRetention.name, "all", settings.retention_interval_hours * 3600
         ).start()
+        tokens = TokenCache(settings.token_cache_seconds)
+        tokens.watch(sessions)
         app.state.triage = AppState(
-            settings=settings, db=db, sessions=sessions, classifier=loaded, runner=runner
+            settings=settings, db=db, sessions=sessions, classifier=loaded, runner=runner, tokens=tokens
         )
         resume_interrupted(sessions, runner)
         # The engine and the libraries leave some 400,000 long-lived objects behind; every full garbage

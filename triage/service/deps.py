@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Final
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from triage.config import Settings
@@ -16,7 +17,7 @@ from triage.ports import Classifier
 from triage.service.state import AppState
 from triage.store import credentials
 from triage.store.audit import Actor
-from triage.store.models import User
+from triage.store.models import Credential, User
 from triage.store.users import REVIEW_ROLES
 
 SESSION_COOKIE: Final = "triage_session"
@@ -41,9 +42,18 @@ async def get_classifier(state: StateDep) -> Classifier:
     return state.classifier
 
 
-def get_db(state: StateDep) -> Iterator[Session]:
-    with state.sessions() as session:
+async def get_db(state: StateDep) -> AsyncIterator[Session]:
+    # Opening a session does no I/O (it connects on its first query) and neither does closing one whose
+    # transaction has ended, as every writing route's has; only a session still in a transaction (a
+    # read-only route, an error) is closed in the thread pool, where its rollback may wait on the database.
+    session = state.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
@@ -65,29 +75,44 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _resolve_auth(request: Request, db: Session) -> Auth | None:
+def _lookup(state: AppState, secret: str, kind: credentials.Kind) -> tuple[User, Credential] | None:
+    """The secret's user and credential, in a transaction of its own that ends at once: on SQLite every
+    transaction holds the write lock (BEGIN IMMEDIATE), which must not stay held while the request
+    awaits its body."""
+    with state.sessions() as session:
+        found = credentials.resolve(session, secret, kind)
+        session.commit()  # records the token's last use (at most every few minutes)
+    return found
+
+
+async def token_user(state: AppState, secret: str) -> User | None:
+    """The user of an API token: from the process's token cache (no database round trip), else looked
+    up in the thread pool and cached for `settings.token_cache_seconds` (see triage.service.auth_cache)."""
+    digest = credentials.digest(secret)
+    user = state.tokens.get(digest)
+    if user is not None:
+        return user
+    generation = state.tokens.generation
+    found = await run_in_threadpool(_lookup, state, secret, "token")
+    if found is None:
+        return None
+    state.tokens.put(digest, found[0], found[1].expires_at, generation)
+    return found[0]
+
+
+async def optional_auth(request: Request, state: StateDep) -> Auth | None:
     token = _bearer(request)
     if token is not None:
-        found = credentials.resolve(db, token, "token")
-        if found is None:
+        user = await token_user(state, token)
+        if user is None:
             raise Unauthorized("invalid or expired token")
-        return Auth(user=found[0], via="token")
+        return Auth(user=user, via="token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        found = credentials.resolve(db, cookie, "session")
+        found = await run_in_threadpool(_lookup, state, cookie, "session")
         if found is not None:
             return Auth(user=found[0], via="session", csrf=found[1].csrf, secret=cookie)
     return None
-
-
-def optional_auth(request: Request, db: DbDep) -> Auth | None:
-    try:
-        return _resolve_auth(request, db)
-    finally:
-        # End the lookup's transaction here: on SQLite every transaction holds the write lock (BEGIN
-        # IMMEDIATE), and the request may now await its body; holding the lock across an await stalls
-        # every other writer, and deadlocks the event loop when one of them queries on it.
-        db.commit()
 
 
 OptionalAuthDep = Annotated[Auth | None, Depends(optional_auth)]

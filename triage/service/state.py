@@ -1,4 +1,4 @@
-"""What the app holds while it runs: settings, database, the engine and the job runner."""
+"""What the app holds while it runs: settings, database, the engine, the job runner and the token cache."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from triage.config import Settings
 from triage.jobs.runner import Runner
 from triage.ports import Classifier
+from triage.service.auth_cache import TokenCache
 
 
 @dataclass(slots=True)
@@ -19,3 +20,4 @@ class AppState:
     sessions: sessionmaker[Session]
     classifier: Classifier
     runner: Runner
+    tokens: TokenCache

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from triage.errors import PayloadTooLarge
+from triage.service.classifying import classify_text
 from triage.service.deps import AuthDep, ClassifierDep, SettingsDep
 from triage.service.schemas import ClassifyRequest
 
@@ -12,10 +13,11 @@ router = APIRouter(prefix="/api/v1", tags=["classify"])
 
 
 @router.post("/classify")
-def classify(
+async def classify(
     body: ClassifyRequest, _auth: AuthDep, classifier: ClassifierDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """A verdict for one text; nothing is stored."""
     if len(body.text) > settings.max_text_chars:
         raise PayloadTooLarge(f"a text may be at most {settings.max_text_chars} characters")
-    return classifier.classify(body.text, recipient=body.recipient).to_dict()
+    verdict = await classify_text(classifier, body.text, recipient=body.recipient)
+    return verdict.to_dict()

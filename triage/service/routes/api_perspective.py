@@ -7,13 +7,13 @@ from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBear
 
 from triage.errors import Forbidden, Unauthorized
 from triage.service import perspective
-from triage.service.deps import ClassifierDep, DbDep, SettingsDep
+from triage.service.classifying import classify_text
+from triage.service.deps import ClassifierDep, SettingsDep, StateDep, token_user
 from triage.service.perspective_schemas import (
     AnalyzeCommentRequest,
     AnalyzeCommentResponse,
     GoogleErrorBody,
 )
-from triage.store import credentials
 from triage.store.models import User
 
 router = APIRouter(prefix="/v1alpha1", tags=["perspective"])
@@ -22,22 +22,19 @@ _key = APIKeyQuery(name="key", auto_error=False, description="One of your API to
 _bearer = HTTPBearer(auto_error=False, description="The same API token, as a bearer token.")
 
 
-def api_key_user(
-    db: DbDep,
+async def api_key_user(
+    state: StateDep,
     key: Annotated[str | None, Security(_key)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> User:
     """The caller by `?key=` (as Perspective clients send it) or `Authorization: Bearer`; no cookies."""
     secret = key or (bearer.credentials if bearer is not None else None)
-    try:
-        if not secret:
-            raise Forbidden("The request is missing a valid API key.")
-        found = credentials.resolve(db, secret, "token")
-        if found is None:
-            raise Unauthorized("API key not valid. Please pass a valid API key.")
-        return found[0]
-    finally:
-        db.commit()  # end the lookup's transaction before the engine runs (see deps.optional_auth)
+    if not secret:
+        raise Forbidden("The request is missing a valid API key.")
+    user = await token_user(state, secret)
+    if user is None:
+        raise Unauthorized("API key not valid. Please pass a valid API key.")
+    return user
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -57,7 +54,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     response_model_exclude_none=True,
     responses=_ERRORS,
 )
-def analyze(
+async def analyze(
     body: AnalyzeCommentRequest,
     _caller: Annotated[User, Depends(api_key_user)],
     classifier: ClassifierDep,
@@ -66,5 +63,5 @@ def analyze(
     """Perspective API's `comments:analyze`: scores for the requested attributes; nothing is stored.
     A Perspective client moves over by changing its base URL and key."""
     names = perspective.check_request(body, perspective.text_limit(settings.max_text_chars))
-    verdict = classifier.classify(body.comment.text)
+    verdict = await classify_text(classifier, body.comment.text)
     return perspective.build_response(body, names, verdict)
