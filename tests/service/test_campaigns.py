@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
+from triage.config import Settings
 from triage.store.priority import priority
 
 from .conftest import Forward, Member, Org
@@ -205,3 +207,47 @@ def test_concurrent_forwards_of_one_campaign_end_in_one_campaign_with_exact_coun
     assert len({d["campaign"]["id"] for d in details}) == 1
     assert {d["campaign"]["size"] for d in details} == {len(texts)}
     assert {d["author_history"]["count"] for d in details} == {len(texts)}
+
+
+def test_a_forward_is_one_transaction_and_its_answer_matches_the_stored_report(
+    client: TestClient, org: Org, settings: Settings
+) -> None:
+    """Intake reads its links before inserting the report and reads the answer in the same transaction:
+    one BEGIN, nothing after the COMMIT (so nothing queries on the event loop), one INSERT of the
+    report and no UPDATE of it unless a campaign or sender reached the next step."""
+    engine = client.app.state.triage.db  # type: ignore[attr-defined]
+    client.post("/api/v1/classify", json={"text": "hallo"}, headers=org.reviewer.headers)  # token cached
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(" ".join(statement.split()[:3]).upper())
+
+    def committed(_conn: Any) -> None:
+        statements.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", committed)
+    try:
+        answers = []
+        for text in CAMPAIGN[:3]:
+            statements.clear()
+            response = client.post(
+                "/api/v1/reports", json={"text": text, "author_handle": "@boos"}, headers=org.reviewer.headers
+            )
+            assert response.status_code == 201, response.text
+            answers.append(response.json())
+            assert statements[-1] == "COMMIT", statements
+            assert sum(s == "INSERT INTO REPORTS" for s in statements) == 1
+            if settings.effective_database_url.startswith("sqlite"):
+                assert sum(s.startswith("BEGIN") for s in statements) == 1, statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", committed)
+    assert answers[2]["campaign"] == {"id": answers[0]["id"], "size": 3}
+    assert answers[2]["author_history"]["count"] == 3
+    for answer in answers:  # the earlier ones' campaign, sender count and priority grew since
+        stored = _get(client, org.reviewer, answer["id"])
+        same = ("id", "created_at", "status", "severity", "verdict", "text_sha256", "duplicate_of", "police")
+        if answer is answers[-1]:
+            same += ("priority", "campaign", "author_history", "attachments", "advice")
+        assert {k: answer[k] for k in same} == {k: stored[k] for k in same}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
-from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,10 @@ from triage.ports import Classifier
 from triage.service import ocr
 from triage.service.eml import parse_eml
 from triage.service.uploads import IMAGE_TYPES, check_upload
+from triage.service.views import Links, report_links
 from triage.store.audit import Actor
-from triage.store.models import Report
-from triage.store.reports import AttachmentInput, ReportFields, create_report
+from triage.store.models import Attachment, Report
+from triage.store.reports import AttachmentInput, ReportFields, attachments_of, create_report
 
 MAX_ATTACHMENTS = 10
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -60,6 +61,15 @@ def prepare_attachments(files: list[tuple[str, bytes]], settings: Settings) -> l
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A committed report, with its attachments and what its forwarder may see of its links."""
+
+    report: Report
+    attachments: list[Attachment]
+    links: Links
+
+
 def forward(
     db: Session,
     classifier: Classifier,
@@ -69,7 +79,7 @@ def forward(
     fields: ReportFields,
     files: list[tuple[str, bytes]] | None = None,
     text_source: str = "input",
-) -> Report:
+) -> Forwarded:
     check_storable(fields)
     attachments = prepare_attachments(files or [], settings)
     fields = replace(fields, posted_at=as_utc(fields.posted_at), received_at=as_utc(fields.received_at))
@@ -91,8 +101,13 @@ def forward(
     report = create_report(
         db, actor=actor, fields=fields, verdict=verdict, text_source=text_source, attachments=attachments
     )
+    # What the answer shows is read in the same transaction (on SQLite a second one, only to read,
+    # would queue for the write lock again): its attachments and what the forwarder may see of its
+    # campaign and sender history.
+    stored = attachments_of(db, report.id) if attachments else []
+    links = report_links(db, actor.user, [report])[report.id]
     db.commit()  # nothing acknowledged is ever lost: commit before answering 201
-    return report
+    return Forwarded(report, stored, links)
 
 
 def forward_eml(
@@ -103,7 +118,7 @@ def forward_eml(
     actor: Actor,
     raw: bytes,
     note: str | None = None,
-) -> Report:
+) -> Forwarded:
     if len(raw) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"an e-mail may be at most {settings.max_upload_bytes} bytes")
     parsed = parse_eml(raw)

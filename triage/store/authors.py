@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from triage.store.models import Report, User
-from triage.store.visibility import visible_to
+from triage.store.users import REVIEW_ROLES
+from triage.store.visibility import visible_params, visible_to, visible_to_bound
 
 HISTORY_IDS: Final = 20  # report ids listed per sender; the count covers them all
 
@@ -32,8 +33,17 @@ def same_author(report: Report) -> list[ColumnElement[bool]]:
     ]
 
 
+_COUNT: Final = select(func.count(Report.id)).where(
+    Report.org_id == bindparam("org"),
+    Report.author_key == bindparam("author_key"),
+    Report.platform == bindparam("platform"),
+)
+
+
 def count_reports(session: Session, report: Report) -> int:
-    return session.scalar(select(func.count(Report.id)).where(*same_author(report))) or 0
+    """The reports of the sender of `report` (as `same_author`), with a statement built once."""
+    params = {"org": report.org_id, "author_key": report.author_key, "platform": report.platform}
+    return session.scalar(_COUNT, params) or 0
 
 
 @dataclass(slots=True)
@@ -42,12 +52,7 @@ class History:
     report_ids: list[str] = field(default_factory=list)  # the others, newest first, at most HISTORY_IDS
 
 
-def histories(session: Session, viewer: User, reports: Sequence[Report]) -> dict[str, History]:
-    """The sender's history for each report with an author handle, in one query, within what
-    `viewer` may see."""
-    keyed = [r for r in reports if r.author_key and r.org_id == viewer.org_id]
-    if not keyed:
-        return {}
+def _histories(reviewer: bool) -> Select[Any]:
     partition = (Report.platform, Report.author_key)
     ranked = (
         select(
@@ -59,10 +64,25 @@ def histories(session: Session, viewer: User, reports: Sequence[Report]) -> dict
             .label("rank"),
             func.count(Report.id).over(partition_by=partition).label("total"),
         )
-        .where(*visible_to(viewer), Report.author_key.in_({r.author_key for r in keyed}))
+        .where(*visible_to_bound(reviewer), Report.author_key.in_(bindparam("keys", expanding=True)))
         .subquery()
     )
-    rows = session.execute(select(ranked).where(ranked.c.rank <= HISTORY_IDS + 1).order_by(ranked.c.rank))
+    return select(ranked).where(ranked.c.rank <= HISTORY_IDS + 1).order_by(ranked.c.rank)
+
+
+# Built once per kind of viewer (a window query is costly to build and key for SQLAlchemy's cache).
+_HISTORIES: Final = {reviewer: _histories(reviewer) for reviewer in (True, False)}
+
+
+def histories(session: Session, viewer: User, reports: Sequence[Report]) -> dict[str, History]:
+    """The sender's history for each report with an author handle, in one query, within what
+    `viewer` may see."""
+    keyed = [r for r in reports if r.author_key and r.org_id == viewer.org_id]
+    if not keyed:
+        return {}
+    statement = _HISTORIES[viewer.role in REVIEW_ROLES]
+    keys = sorted({r.author_key for r in keyed if r.author_key})
+    rows = session.execute(statement, {**visible_params(viewer), "keys": keys})
     found: dict[tuple[str, str], tuple[int, list[str]]] = {}
     for report_id, platform, key, _, total in rows:
         found.setdefault((platform, key), (total, []))[1].append(report_id)

@@ -10,65 +10,149 @@ close to members of two campaigns joins the one it is closest to.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from triage.store.models import CampaignBand, Report, User
+from triage.store.models import Base, CampaignBand, Report, User
 from triage.store.signature import THRESHOLD, Signature, band_keys, jaccard, signature
 from triage.store.visibility import visible_to
 
 CANDIDATES: Final = 10  # the reports sharing the most band keys are checked with the exact Jaccard
+SIGNATURE_CACHE_BYTES: Final = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
     report_id: str
-    campaign_id: str  # the campaign it belongs to, or its own id when it was alone so far
+    campaign_id: str | None  # the campaign it belongs to; None while it is alone
     similarity: float
+
+
+class Missing:
+    """Not in the cache (None is a cached answer: a text too short for a signature)."""
+
+
+MISSING: Final = Missing()
+
+
+class SignatureCache:
+    """Signatures of recently seen texts by the SHA-256 of the text, so that the candidates of a match
+    are not normalised and shingled again for every new message (most candidates are the recent
+    members of a running campaign). Content-addressed: an entry can never be stale. Bounded by the
+    bytes of the shingle arrays, least recently used first out; a purged text's entry is dropped
+    (`forget`), and other processes keep theirs only until it ages out."""
+
+    def __init__(self, max_bytes: int = SIGNATURE_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, Signature | None] = OrderedDict()
+        self._bytes = 0
+
+    @staticmethod
+    def _size(sig: Signature | None) -> int:
+        return 64 if sig is None else sig.shingles.nbytes + sig.minhash.nbytes + 64
+
+    def get(self, digest: str) -> Signature | Missing | None:
+        with self._lock:
+            if digest not in self._entries:
+                return MISSING
+            self._entries.move_to_end(digest)
+            return self._entries[digest]
+
+    def put(self, digest: str, sig: Signature | None) -> None:
+        size = self._size(sig)
+        if size > self.max_bytes // 16:
+            return
+        with self._lock:
+            if digest in self._entries:
+                return
+            self._entries[digest] = sig
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= self._size(dropped)
+
+    def discard(self, digest: str) -> None:
+        with self._lock:
+            if digest in self._entries:
+                self._bytes -= self._size(self._entries.pop(digest))
+
+    def signature(self, digest: str, text: str) -> Signature | None:
+        found = self.get(digest)
+        if not isinstance(found, Missing):
+            return found
+        sig = signature(text)
+        self.put(digest, sig)
+        return sig
+
+
+signatures = SignatureCache()
+
+_HITS = func.count(CampaignBand.key).label("hits")
+_CANDIDATES: Final = (
+    select(CampaignBand.report_id, _HITS)
+    .where(
+        CampaignBand.key.in_(bindparam("keys", expanding=True)),
+        CampaignBand.report_id != bindparam("exclude"),
+    )
+    .group_by(CampaignBand.report_id)
+    .order_by(_HITS.desc(), CampaignBand.report_id)
+    .limit(CANDIDATES)
+)
+_CANDIDATE_ROWS: Final = (
+    select(Report.id, Report.campaign_id, Report.text_sha256)
+    .where(
+        Report.id.in_(bindparam("ids", expanding=True)),
+        Report.org_id == bindparam("org"),
+        Report.purged_at.is_(None),
+    )
+    .order_by(Report.created_at, Report.id)
+)
+_TEXTS: Final = select(Report.id, Report.text).where(Report.id.in_(bindparam("ids", expanding=True)))
 
 
 def find_match(
     session: Session, *, org_id: str, sig: Signature, keys: list[int], exclude: str
 ) -> Match | None:
     """The closest earlier report of the organisation at or above THRESHOLD, if any."""
-    hits = func.count(CampaignBand.key).label("hits")
-    candidates = [
-        report_id
-        for report_id, _ in session.execute(
-            select(CampaignBand.report_id, hits)
-            .where(CampaignBand.key.in_(keys), CampaignBand.report_id != exclude)
-            .group_by(CampaignBand.report_id)
-            .order_by(hits.desc(), CampaignBand.report_id)
-            .limit(CANDIDATES)
-        )
-    ]
+    candidates = list(session.scalars(_CANDIDATES, {"keys": keys, "exclude": exclude}))
     if not candidates:
         return None
+    rows = session.execute(_CANDIDATE_ROWS, {"ids": candidates, "org": org_id}).all()
+    known = {digest: signatures.get(digest) for _, _, digest in rows}
+    missing = [report_id for report_id, _, digest in rows if isinstance(known[digest], Missing)]
+    if missing:  # texts only for candidates whose signature this process has not seen
+        texts = dict(session.execute(_TEXTS, {"ids": missing}).tuples().all())
+        for report_id, _, digest in rows:
+            if report_id in texts:
+                known[digest] = signatures.signature(digest, texts[report_id])
     best: Match | None = None
-    rows = session.execute(
-        select(Report.id, Report.campaign_id, Report.text, Report.created_at)
-        .where(Report.id.in_(candidates), Report.org_id == org_id, Report.purged_at.is_(None))
-        .order_by(Report.created_at, Report.id)
-    )
-    for report_id, campaign_id, text, _ in rows:
-        other = signature(text)
-        similarity = jaccard(sig, other) if other is not None else 0.0
+    for report_id, campaign_id, digest in rows:
+        other = known[digest]
+        similarity = jaccard(sig, other) if isinstance(other, Signature) else 0.0
         if similarity >= THRESHOLD and (best is None or similarity > best.similarity):
-            best = Match(report_id, campaign_id or report_id, similarity)
+            best = Match(report_id, campaign_id, similarity)
     return best
+
+
+# Core, on the table: no ORM bulk machinery per row (the report's row is flushed before).
+_INSERT_BANDS: Final = insert(Base.metadata.tables[CampaignBand.__tablename__])
 
 
 def store_bands(session: Session, report_id: str, keys: list[int]) -> None:
     rows = [{"key": key, "report_id": report_id} for key in dict.fromkeys(keys)]
-    session.execute(insert(CampaignBand), rows)
+    session.execute(_INSERT_BANDS, rows)
 
 
 def forget(session: Session, report: Report) -> None:
     """Delete the band keys of a report whose text is about to be deleted (retention, erasure)."""
+    signatures.discard(report.text_sha256)
     sig = signature(report.text)
     if sig is None:
         return
@@ -80,8 +164,11 @@ def forget(session: Session, report: Report) -> None:
     )
 
 
+_COUNT_MEMBERS: Final = select(func.count(Report.id)).where(Report.campaign_id == bindparam("campaign"))
+
+
 def count_members(session: Session, campaign_id: str) -> int:
-    return session.scalar(select(func.count(Report.id)).where(Report.campaign_id == campaign_id)) or 0
+    return session.scalar(_COUNT_MEMBERS, {"campaign": campaign_id}) or 0
 
 
 def campaign_sizes(session: Session, campaign_ids: Collection[str]) -> dict[str, int]:

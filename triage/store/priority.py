@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Float, case, func, literal, select, type_coerce, update
+from sqlalchemy import ColumnElement, Float, bindparam, case, func, literal, select, type_coerce, update
 from sqlalchemy.orm import Session, aliased
 
 from triage.engine.labels import SEVERITIES
@@ -98,16 +98,38 @@ def _update(session: Session, value: ColumnElement[float], *where: ColumnElement
     session.execute(statement.execution_options(synchronize_session=False))
 
 
+# Built once: the correlated subqueries make these statements costly to build and to key for
+# SQLAlchemy's compiled cache (about 1 ms each time); reused, the key is memoised on the statement.
+_REFRESH_CAMPAIGN: Final = (
+    update(Report)
+    .where(Report.campaign_id == bindparam("campaign"))
+    .values(priority=priority_sql(bindparam("bonus", type_=Float), author_bonus_sql()))
+    .execution_options(synchronize_session=False)
+)
+_REFRESH_AUTHOR: Final = (
+    update(Report)
+    .where(
+        Report.org_id == bindparam("b_org"),
+        Report.author_key == bindparam("b_author_key"),
+        Report.platform == bindparam("b_platform"),
+    )
+    .values(priority=priority_sql(campaign_bonus_sql(), bindparam("bonus", type_=Float)))
+    .execution_options(synchronize_session=False)
+)
+
+
 def refresh_campaign(session: Session, campaign_id: str, size: int) -> None:
     """Recompute the priority of every report of a campaign that now has `size` reports."""
-    _update(
-        session, priority_sql(campaign_bonus(size), author_bonus_sql()), Report.campaign_id == campaign_id
+    session.execute(_REFRESH_CAMPAIGN, {"campaign": campaign_id, "bonus": campaign_bonus(size)})
+
+
+def refresh_author(session: Session, org_id: str, author_key: str, platform: str, count: int) -> None:
+    """Recompute the priority of every report of a sender (one author key on one platform of one
+    organisation, as `triage.store.authors.same_author`) who now has `count` reports."""
+    session.execute(
+        _REFRESH_AUTHOR,
+        {"b_org": org_id, "b_author_key": author_key, "b_platform": platform, "bonus": author_bonus(count)},
     )
-
-
-def refresh_author(session: Session, same_author: list[ColumnElement[bool]], count: int) -> None:
-    """Recompute the priority of every report of a sender who now has `count` reports."""
-    _update(session, priority_sql(campaign_bonus_sql(), author_bonus(count)), *same_author)
 
 
 def refresh_all(session: Session, *where: ColumnElement[bool]) -> None:

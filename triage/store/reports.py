@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from triage.errors import InvalidInput, NotFound
 from triage.store.audit import Actor, record
 from triage.store.authors import author_key
-from triage.store.linking import link_report
+from triage.store.campaigns import signatures
+from triage.store.linking import finish_links, link_report
 from triage.store.models import Attachment, Report, ReportFlag, User
-from triage.store.priority import priority
+from triage.store.types import new_id
 from triage.store.users import REVIEW_ROLES
 
 
@@ -77,8 +78,12 @@ def create_report(
     user = actor.user
     check_lawful_basis(fields)
     digest = text_sha256(fields.text)
+    # The signature needs no database: computed (or found in the cache) before the transaction's
+    # first statement takes the write lock.
+    sig = signatures.signature(digest, fields.text) if fields.text.strip() else None
     model = verdict.get("model", {})
     report = Report(
+        id=new_id(),
         org_id=user.org_id,
         reporter_id=user.id,
         text=fields.text,
@@ -104,11 +109,11 @@ def create_report(
         model_version=str(model.get("version", "")),
         severity=verdict["severity"],
         severity_score=float(verdict["severity_score"]),
-        priority=priority(verdict["severity"], float(verdict["severity_score"])),
         import_job_id=import_job_id,
     )
+    links = link_report(session, report, sig)  # sets duplicate_of_id, campaign_id and priority
     session.add(report)
-    session.flush()
+    session.flush()  # the report's row first: the rows below refer to it
     session.add_all(ReportFlag(report_id=report.id, label=label) for label in dict.fromkeys(verdict["flags"]))
     hashes = []
     for item in attachments or []:
@@ -123,9 +128,16 @@ def create_report(
         )
         session.add(attachment)
         hashes.append({"filename": attachment.filename, "sha256": attachment.sha256})
+    finish_links(session, report, links)
     detail: dict[str, Any] = {"text_sha256": digest, "attachments": hashes, "source": text_source}
-    detail |= link_report(session, report)
-    record(session, actor=actor, action="create", org_id=user.org_id, report_id=report.id, detail=detail)
+    record(
+        session,
+        actor=actor,
+        action="create",
+        org_id=user.org_id,
+        report_id=report.id,
+        detail=detail | links.detail,
+    )
     return report
 
 

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from triage.errors import InvalidInput, UnsupportedMediaType
@@ -24,8 +23,7 @@ from triage.service.schemas import (
 )
 from triage.service.views import follow_up_public, report_links, report_public, report_summaries
 from triage.store.followups import follow_ups_of
-from triage.store.models import Report, User
-from triage.store.reports import ReportFields, attachments_of, get_visible, list_own
+from triage.store.reports import ReportFields, get_visible, list_own
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -54,16 +52,6 @@ def _fields(body: ReportCreate) -> ReportFields:
     return ReportFields(**body.model_dump())
 
 
-def _created(db: Session, report: Report, viewer: User) -> ReportPublic:
-    """The answer to a forward, read in a worker thread (never on the event loop) and its read
-    transaction ended at once, so that no SQLite lock is held while the response is sent."""
-    try:
-        links = report_links(db, viewer, [report])[report.id]
-        return report_public(report, attachments_of(db, report.id), links=links)
-    finally:
-        db.commit()
-
-
 @router.post(
     "",
     status_code=201,
@@ -81,10 +69,10 @@ async def forward(
 ) -> ReportPublic:
     """Forward a message (JSON, or multipart with `attachments`). Answers once it is committed."""
     body, files = await _parse_forward(request)
-    report = await run_in_threadpool(
+    done = await run_in_threadpool(
         intake.forward, db, classifier, settings, actor=actor, fields=_fields(body), files=files
     )
-    return await run_in_threadpool(_created, db, report, actor.user)
+    return report_public(done.report, done.attachments, links=done.links)
 
 
 @router.post("/eml", status_code=201)
@@ -100,8 +88,8 @@ async def forward_eml(
         raw = await upload.read()
     else:
         raw = await request.body()
-    report = await run_in_threadpool(intake.forward_eml, db, classifier, settings, actor=actor, raw=raw)
-    return await run_in_threadpool(_created, db, report, actor.user)
+    done = await run_in_threadpool(intake.forward_eml, db, classifier, settings, actor=actor, raw=raw)
+    return report_public(done.report, done.attachments, links=done.links)
 
 
 @router.get("")

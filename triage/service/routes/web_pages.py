@@ -236,7 +236,7 @@ async def forward(
         for k, v in form.multi_items()
         if k == "screenshot" and isinstance(v, UploadFile) and v.filename
     ]
-    report = await run_in_threadpool(
+    done = await run_in_threadpool(
         intake.forward,
         db,
         classifier,
@@ -245,4 +245,4 @@ async def forward(
         fields=ReportFields(**body.model_dump()),
         files=files,
     )
-    return RedirectResponse(f"/reports/{report.id}", status_code=303)
+    return RedirectResponse(f"/reports/{done.report.id}", status_code=303)
