@@ -613,3 +613,18 @@ def test_the_speakers_own_identity_word_is_not_an_attack(
     hits = [hit for hit in run(ruleset, nlp, text) if hit.label in ("identity_hate", "insult")]
     assert hits
     assert all(hit.suppressed == "self_reference" for hit in hits) is suppressed
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Ik haat homo's niet, ik snap de ophef alleen niet.", True),
+        ("ik haat moslims echt niet", True),
+        ("ik haat moslims niet normaal", False),  # "niet normaal": very much
+        ("ik haat moslims", False),
+    ],
+)
+def test_negation_after_the_object(ruleset: RuleSet, nlp: Language, text: str, negated: bool) -> None:
+    hits = [hit for hit in run(ruleset, nlp, text) if hit.label == "identity_hate"]
+    assert hits
+    assert all(hit.suppressed == "negation" for hit in hits) is negated

@@ -43,6 +43,10 @@ SCOPE_KINDS: Final = frozenset(
 # Labels a speaker's own identity word can carry ("als trotse flikker", "wij autisten"): reclaimed,
 # not an attack.
 _SELF_LABELS: Final = frozenset({"identity_hate", "insult"})
+# Dutch puts the negation after the object in a main clause: "ik haat homo's niet".
+_NEGATED_AFTER = re.compile(
+    r"[ \t]+(?:echt[ \t]+|helemaal[ \t]+|totaal[ \t]+)?(?:niet|nooit)\b(?![ \t]+(?:alleen|enkel|normaal|zomaar|meer[ \t]+dan))"
+)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:als|maar|want|tenzij|anders|omdat|zodat|dan|of|terwijl|hoewel)\b")
 # Double or single quotes; inside single quotes an apostrophe between letters (homo's, zo'n) is text.
@@ -200,6 +204,8 @@ class Context:
                 "question", sentence_start, start + 1
             ):
                 return "question"
+        if not negation_ok and _NEGATED_AFTER.match(text, end):  # "ik haat homo's niet"
+            return "negation"
         if spans("negator"):
             negation_from = self.clause_start(start)
             negation_to = start if negation_ok else end
