@@ -60,14 +60,17 @@ def abusive_words() -> frozenset[str]:
 
 @cache
 def vocabulary() -> frozenset[str]:
+    """Known Dutch words, lower case (the lemma table's forms may also hold a few non-words)."""
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     from triage.engine.tokenize import lemma_table
 
     table = lemma_table()
-    words = set(table) | set(table.values()) | FUNCTION_WORDS | set(STOP_WORDS) | abusive_words()
-    words |= _resource_words("groups.tsv") | _resource_words("roles.tsv")
-    return frozenset(word.lower() for word in words if len(word) >= 2 and word.isalpha())
+    words = set(table)
+    words.update(table.values())
+    words.update(FUNCTION_WORDS, STOP_WORDS, abusive_words())
+    words.update(_resource_words("groups.tsv"), _resource_words("roles.tsv"))
+    return frozenset(words)
 
 
 @lru_cache(maxsize=65_536)
