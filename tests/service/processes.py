@@ -39,8 +39,9 @@ def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 class Server:
     """`triage serve` in its own process group, so that SIGKILL takes down exactly it."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *args: str) -> None:
         self.env = env
+        self.args = args  # more `triage serve` options, e.g. ("--workers", "2")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -49,7 +50,7 @@ class Server:
     def start(self, timeout: float = 120.0) -> Server:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(BIN / "triage"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [str(BIN / "triage"), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
                 env=self.env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
