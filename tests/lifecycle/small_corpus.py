@@ -8,7 +8,8 @@ from pathlib import Path
 
 from training import corpus
 
-SHARES = {"train": 6, "dev": 3, "test": 1}  # keep every n-th message of the split (all of test: a steadier gate)
+# Keep every n-th message of the split; all of test, so that the small-data gate is steadier.
+SHARES = {"train": 6, "dev": 3, "test": 1}
 
 
 def write_small_corpus(folder: Path) -> tuple[Path, Path]:
