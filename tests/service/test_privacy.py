@@ -208,9 +208,9 @@ def test_subject_access_and_erasure(
     engine = _db(settings)
     with make_session_factory(engine)() as session:
         org_events = session.execute(
-            select(AuditEvent.action, AuditEvent.detail).where(
-                AuditEvent.action.in_(["gdpr_access", "gdpr_erasure"]), AuditEvent.report_id.is_(None)
-            )
+            select(AuditEvent.action, AuditEvent.detail)
+            .where(AuditEvent.action.in_(["gdpr_access", "gdpr_erasure"]), AuditEvent.report_id.is_(None))
+            .order_by(AuditEvent.id)  # without it PostgreSQL may return the rows in any order
         ).all()
     engine.dispose()
     mine = [(action, detail) for action, detail in org_events if detail.get("user") == org.reporter.id]
