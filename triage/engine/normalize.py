@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from triage.engine.segment import MIN_RUN, split_run
-from triage.engine.typos import MIN_WORD, correct
+from triage.engine.segment import split_run
+from triage.engine.typos import correct
 
 # Characters that are invisible or steer rendering; attackers use them to split words.
 _INVISIBLE = frozenset(
@@ -63,12 +63,8 @@ _SPECIAL_CHAR = re.compile(r"[^\n\x20-\x5f\x61-\x7e]")
 _SPACED_LEET = re.compile(r"(?<![\w$@€!])[^\W_$@€!](?:[ .\-_*](?:[^\W_]|[$@€!])){3,}(?![\w$@€!])")
 # What _SPACED needs: a letter, a separator, a letter, a separator, a letter.
 _SPACED_HINT = re.compile(r"[^\W\d_][ .\-_*][^\W\d_][ .\-_*][^\W\d_]")
-# A run of four or more letters that starts like one of _PRONOUNS (the only runs _segment splits).
-_PRONOUN_TOKEN = re.compile(r"(?:ik|je|ji|jo|we|wi|ze|zi|hi|ju)[^\W\d_]{2,}")
-# A whole run of letters long enough to be words written together (see segment.split_run).
-_WORD_RUN = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_WORD},}}(?![^\W\d_])")
-_LONG_RUN = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_RUN},}}(?![^\W\d_])")
-_LETTER = re.compile(r"[^\W\d_]")
+# A whole run of four or more letters: what the word splitters and the typo step look at.
+_LETTER_RUN = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])")
 
 # Missing-space forms: a token made only of these short words is split ("ikmaakjeaf").
 _PRONOUNS = ("ik", "je", "jij", "jou", "we", "wij", "ze", "zij", "hij", "jullie")
@@ -350,26 +346,17 @@ def _segment(token: str) -> list[str] | None:
 
 def _missing_space_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     edits = []
-    for match in _PRONOUN_TOKEN.finditer(text):
-        start = match.start()
-        if start and _LETTER.match(text, start - 1):  # inside a longer run of letters: not a token
-            continue
-        parts = _segment(match.group()) or split_run(match.group())
+    for match in _LETTER_RUN.finditer(text):
+        run = match.group()
+        parts = _segment(run) or split_run(run)
         if parts and _outside(protected, *match.span()):
             edits.append((match.start(), match.end(), " ".join(parts)))
-    for match in _LONG_RUN.finditer(text):
-        if _PRONOUN_TOKEN.match(match.group()):  # done above
-            continue
-        parts = split_run(match.group())
-        if parts and _outside(protected, *match.span()):
-            edits.append((match.start(), match.end(), " ".join(parts)))
-    edits.sort()
     return edits
 
 
 def _typo_edits(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     edits = []
-    for match in _WORD_RUN.finditer(text):
+    for match in _LETTER_RUN.finditer(text):
         corrected = correct(match.group())
         if corrected is not None and _outside(protected, *match.span()):
             edits.append((match.start(), match.end(), corrected))

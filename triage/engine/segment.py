@@ -3,22 +3,21 @@
 A long run of letters that is not a Dutch word is split into the fewest known words, but only when
 two of those words are pronouns or auxiliary verbs (or one is, and another is abusive): Dutch
 compounds and names ("gemeenteraadsvergadering", "dierenwelzijn", "Hellinga") do not split so,
-messages run together ("ikhoopdatjedoodgaat", "moslimszijnratten") do. Known words are spaCy's Dutch lemma table (its forms and
-lemmas), spaCy's Dutch stop words, the closed-class words below, and the project's lexicon, group and role words.
+messages run together ("ikhoopdatjedoodgaat", "moslimszijnratten") do. Known words are spaCy's
+Dutch lemma table (its forms and lemmas), spaCy's Dutch stop words, the closed-class words below,
+and the project's lexicon, group and role words.
 """
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Final
 
-RESOURCES: Final = Path(__file__).resolve().parent / "resources"
 # Runs shorter than this are left alone (the normaliser's pronoun rule splits "ikhaat").
 MIN_RUN: Final = 8
 MAX_WORD: Final = 24
 ANCHOR_COST: Final = 0.4
-# Words that real compounds do not contain; a split must produce at least one of them.
+# Words that real compounds do not contain; a split must produce two of them (see split_run).
 ANCHORS: Final = frozenset(
     ("ik", "je", "jij", "jou", "jouw", "hij", "zij", "ze", "wij", "we", "jullie", "iemand", "niemand")
     + ("iedereen", "hem", "haar", "hen", "hun", "dat", "zijn", "is", "ben", "bent", "moet", "moeten")
@@ -43,10 +42,12 @@ FUNCTION_WORDS: Final = ANCHORS | frozenset(
 
 
 def _resource_words(name: str) -> set[str]:
-    from triage.engine.rules.tsv import read_rows  # here: the rules import the normaliser, which imports this
+    # Imported here: the rules import the normaliser, which imports this module.
+    from triage.engine.rules.ruleset import DEFAULT_RESOURCES
+    from triage.engine.rules.tsv import read_rows
 
     words = set()
-    for row in read_rows(RESOURCES / name):
+    for row in read_rows(DEFAULT_RESOURCES / name):
         words.add(row["term"].lower())
         words.update(form.lower() for form in row["forms"].split(","))
     return {word for word in words if len(word) >= 2 and word.isalpha()}

@@ -3,8 +3,8 @@
 Only the two commonest slips are undone, two neighbouring letters swapped and one letter
 dropped, and only towards the project's abusive words (lexicon.tsv) and a few words of violence,
 for a word that is not itself a Dutch word or a form of one (`segment.vocabulary`; "schoten",
-"wijnen" stay) and is long enough that the correction is unambiguous. A substituted letter is not undone: it turns too many names into
-insults ("Kanter").
+"wijnen" stay) and is long enough that the correction is unambiguous. A substituted letter is not
+undone: it turns too many names into insults ("Kanter").
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _typos() -> dict[str, str]:
     targets = set(VIOLENCE_WORDS) | abusive_words()
     known = vocabulary()
     typos: dict[str, str] = {}
-    for target in sorted(t.lower() for t in targets if len(t) >= MIN_TARGET and t.isalpha()):
+    for target in sorted(t for t in targets if len(t) >= MIN_TARGET and t.isalpha()):
         for typo in _misspellings(target):
             if typo in known or typo == target:
                 continue
