@@ -26,6 +26,10 @@ from triage.engine.normalize import normalize
         ("Ikhoopdatjedoodgaat.", "ik hoop dat je doodgaat."),
         ("moslimszijnratten", "moslims zijn ratten"),
         ("iemandmoetdieburgemeesterneerknallen", "iemand moet die burgemeester neerknallen"),
+        ("Vuile kankehroer, rot op.", "vuile kankerhoer, rot op."),
+        ("Vuile flikekr.", "vuile flikker."),
+        ("Klootzk, je hebt ons dorp verkocht.", "klootzak, je hebt ons dorp verkocht."),
+        ("Ik ga je verkarchten.", "ik ga je verkrachten."),
         ("Ｋａｎｋｅｒ", "kanker"),
         ("k\u200ban\u200bker", "kanker"),
         ("\u202etering", "tering"),
@@ -51,6 +55,11 @@ def test_normalises_obfuscations(original: str, expected: str) -> None:
         "de gemeenteraadsvergadering over de kinderopvangtoeslagaffaire",
         "alsjeblieft, de wijkagentje en het zwembadsluitingsbesluit",
         "stikstofuitstoot en woningbouwplannen #ikgajevermoorden",
+        # real words and names one letter away from an abusive word stay as written
+        "wethouder kanter en mevrouw hoeri",
+        "negeer die trollen",
+        "er zit sleet op",
+        "een kaker",
     ],
 )
 def test_leaves_numbers_codes_and_ordinary_words(text: str) -> None:
@@ -101,25 +110,3 @@ def test_every_span_maps_inside_the_original(text: str, data: st.DataObject) -> 
     end = data.draw(st.integers(start + 1, len(result.text)))
     begin, finish = result.to_original(start, end)
     assert 0 <= begin <= finish <= len(text)
-
-
-@pytest.mark.parametrize(
-    ("original", "expected"),
-    [
-        ("Vuile kankehroer, rot op.", "vuile kankerhoer, rot op."),
-        ("Vuile flikekr.", "vuile flikker."),
-        ("Klootzk, je hebt ons dorp verkocht.", "klootzak, je hebt ons dorp verkocht."),
-        ("Ik ga je verkarchten.", "ik ga je verkrachten."),
-    ],
-)
-def test_swapped_or_dropped_letters_of_abusive_words_are_undone(original: str, expected: str) -> None:
-    assert normalize(original).text == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    # real words and names one letter away from an abusive word stay as written
-    ["wethouder kanter en mevrouw hoeri", "negeer die trollen", "er zit sleet op", "een kaker"],
-)
-def test_words_and_names_near_abusive_words_are_not_corrected(text: str) -> None:
-    assert normalize(text).text == text
