@@ -446,6 +446,32 @@ def test_suppressed_hits_are_kept(
 
 
 @pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("ik heb niks tegen negers, wel tegen dat gedrag", "lex.eth.002"),
+        ("ik ben geen kanker jood", "identity.adj_group.001"),
+        ("DIT IS NIET NORMAAL ACHTERLIJK WIJF", "lex.gender.001"),
+        ("ik haat die flikkers niet eens", "lex.lgbt.001"),
+    ],
+)
+def test_a_slur_stays_a_slur_under_negation(ruleset: RuleSet, nlp: Language, text: str, rule_id: str) -> None:
+    hits = [hit for hit in run(ruleset, nlp, text) if hit.rule_id == rule_id and hit.label == "identity_hate"]
+    assert hits and all(hit.active for hit in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("hij is geen klootzak", "lex.insult.007"),  # an ordinary insult is negated
+        ("vluchtelingen zijn geen ongedierte", "lex.dehum.003"),  # so is dehumanisation
+    ],
+)
+def test_negation_still_suppresses_insults(ruleset: RuleSet, nlp: Language, text: str, rule_id: str) -> None:
+    hits = [hit for hit in run(ruleset, nlp, text) if hit.rule_id == rule_id]
+    assert hits and all(hit.suppressed == "negation" for hit in hits), hits
+
+
+@pytest.mark.parametrize(
     ("text", "rule_id", "label"),
     [
         ("ik ga je vermoorden", "threat.intent_act.001", "threat"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from triage.engine.labels import Severity, Target
 from triage.engine.verdict import LegalRef, Span
@@ -20,6 +20,10 @@ CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in CUES)
 # Why a rule hit does not count as an attack.
 # "negation", "question", "quotation", "counter_speech", "reporting", "figurative", "self_reference"
 Suppression = str
+# What a negation word does to a hit: "before_or_inside" suppresses it ("ik ga je heus niet slaan"),
+# "before" only when it comes before the hit (a negation inside is part of it: "je gaat het niet
+# overleven"), "never" for slurs (a slur stays a slur: "ik heb niks tegen negers").
+Negation = Literal["before_or_inside", "before", "never"]
 
 
 @dataclass(frozen=True, slots=True)

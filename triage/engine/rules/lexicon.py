@@ -62,6 +62,11 @@ class Entry:
     aimed_only: bool = False  # fires only when aimed at someone ("jij zak", not "plastic zak")
     intensifier: bool = False  # profanity that becomes an insult when aimed ("jij kanker")
 
+    @property
+    def slur(self) -> bool:
+        """A slur stays an attack under negation ("ik heb niks tegen negers")."""
+        return self.category.startswith("slur_")
+
 
 def _noun_forms(term: str) -> list[str]:
     stems = [term]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from triage.engine.analysis import CUE_LABELS
+from triage.engine.analysis import CUE_LABELS, Negation
 from triage.engine.labels import LABELS
 from triage.engine.rules.anchors import (
     DIGIT,
@@ -23,7 +23,7 @@ from triage.engine.rules.anchors import (
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
 
 VALID_LABELS: Final = frozenset(LABELS) | CUE_LABELS
-FLAGS: Final = frozenset({"neg_ok", "contact", "cased", "digits", "at"})
+FLAGS: Final = frozenset({"neg_ok", "slur", "contact", "cased", "digits", "at"})
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _FLAGS = re.MULTILINE
 
@@ -37,8 +37,10 @@ class Pattern:
     example: str
 
     @property
-    def negation_ok(self) -> bool:
-        return "neg_ok" in self.flags
+    def negation(self) -> Negation:
+        if "slur" in self.flags:
+            return "never"
+        return "before" if "neg_ok" in self.flags else "before_or_inside"
 
     @property
     def contact(self) -> bool:

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Final
 
-from triage.engine.analysis import Suppression
+from triage.engine.analysis import Negation, Suppression
 from triage.engine.rules.anchors import (
     AnchorIndex,
     LiteralGates,
@@ -163,7 +163,9 @@ class Context:
         before the hit."""
         return any(start - 2 <= e <= start and s < start for s, e in self.spans("self"))
 
-    def suppression(self, start: int, end: int, label: str, negation_ok: bool) -> Suppression | None:
+    def suppression(
+        self, start: int, end: int, label: str, negation: Negation = "before_or_inside"
+    ) -> Suppression | None:
         """Why the hit [start, end) with this label does not count, or None when it does.
 
         Cue spans, sentences and clauses are computed only when a check needs them; a check whose
@@ -204,11 +206,13 @@ class Context:
                 "question", sentence_start, start + 1
             ):
                 return "question"
-        if not negation_ok and _NEGATED_AFTER.match(text, end):  # "ik haat homo's niet"
+        if negation == "never":
+            return None
+        if negation == "before_or_inside" and _NEGATED_AFTER.match(text, end):  # "ik haat homo's niet"
             return "negation"
         if spans("negator"):
             negation_from = self.clause_start(start)
-            negation_to = start if negation_ok else end
+            negation_to = end if negation == "before_or_inside" else start
             if negation_to > negation_from and self._any("negator", negation_from, negation_to):
                 return "negation"
         return None
