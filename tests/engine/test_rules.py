@@ -319,6 +319,14 @@ THIRD_PERSON = [
     ("zulke politici moet je ophangen", {"incitement"}),
     ("ze zouden die burgemeester moeten opknopen", {"incitement"}),
     ("de linkse ratten moeten tegen de muur", {"incitement", "insult"}),
+    # derogation without a slur: burden, conspiracy, token and place tropes
+    ("al die asielzoekers vreten alleen maar belastinggeld", {"identity_hate"}),
+    ("ouderen dragen niks bij, ze kosten enkel zorggeld", {"identity_hate"}),
+    ("de joden controleren de media, dat weet iedereen", {"identity_hate"}),
+    ("moslims hebben de hele politiek al in hun greep", {"identity_hate"}),
+    ("die zwarte raadsleden zitten daar puur voor het vinkje", {"identity_hate"}),
+    ("dat azc zit gewoon vol tuig", {"identity_hate"}),
+    ("Marokkanen zijn uitschot, allemaal", {"identity_hate"}),
 ]
 
 # Harsh criticism, neutral identity mentions, everyday senses of words with an insulting sense, compounds
@@ -326,6 +334,10 @@ THIRD_PERSON = [
 THIRD_PERSON_NEGATIVE = [
     # harsh but legitimate criticism
     ("dit beleid is een schande", set(LABELS) - {"profanity"}),
+    ("het nieuwe zwembad kost alleen maar geld en levert niks op", {"identity_hate"}),
+    ("vrouwelijke wethouders zijn er steeds meer in Brabant", {"identity_hate"}),
+    ("de moskee zit vol op het suikerfeest", {"identity_hate"}),
+    ("vrouwen zijn er niet alleen voor de quota, ze zijn gewoon goed", {"identity_hate"}),
     ("u bent ongeschikt, treed af", set(LABELS) - {"profanity"}),
     ("het kabinet is incompetent en de coalitie is een zootje ongeregeld", set(LABELS) - {"profanity"}),
     ("de minister is hypocriet in dit dossier", {"insult"}),
