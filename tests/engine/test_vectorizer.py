@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from triage.engine.features import group_presence_terms
-from triage.engine.vectorizer import TfidfIndex, sklearn_vectorizer
+from triage.engine.vectorizer import TfidfIndex, hstack_rows, sklearn_vectorizer
 
 DOCS = [
     "ik ga je vermoorden vuile rat",
@@ -52,3 +53,17 @@ def test_excluded_terms_are_not_read() -> None:
 def test_group_presence_terms_keep_what_is_said_about_a_group() -> None:
     terms = ["_groep_", "een _groep_", "_groep_ ,", "de _groep_", "vuile _groep_", "_groep_ zijn", "een"]
     assert group_presence_terms(terms) == {"_groep_", "een _groep_", "_groep_ ,", "de _groep_"}
+
+
+def test_hstack_rows_equals_scipy_hstack() -> None:
+    chars, words = TfidfIndex.fit("char", DOCS), TfidfIndex.fit("word", DOCS)
+    char_rows, word_rows = chars.rows(DOCS), words.rows(DOCS)
+    stacked = hstack_rows([char_rows, word_rows], [0, len(chars)])
+    actual = sp.csr_matrix(
+        (stacked.data, stacked.indices, stacked.indptr), shape=(len(DOCS), len(chars) + len(words))
+    )
+    expected = sp.hstack([chars.transform(DOCS), words.transform(DOCS)], format="csr")
+    for row in range(len(DOCS)):  # canonical CSR: columns ascending within each row
+        assert np.all(np.diff(stacked.indices[stacked.indptr[row] : stacked.indptr[row + 1]]) > 0)
+    np.testing.assert_array_equal(actual.toarray(), expected.toarray())
+    assert (stacked.indptr == expected.indptr).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -105,22 +105,50 @@ class TfidfIndex:
             weights /= norm
         return columns, weights
 
-    def transform(self, documents: Sequence[str]) -> sp.csr_matrix:
-        """TF-IDF rows (sublinear tf, l2-normalised), counted for the whole batch at once."""
+    def rows(self, documents: Sequence[str]) -> CsrRows:
+        """TF-IDF rows (sublinear tf, l2-normalised) as CSR arrays, counted for the whole batch at
+        once with numpy alone (scipy's constructors cost more than the counting for small batches)."""
         pieces = [self._columns(document) for document in documents]
         lengths = np.fromiter((len(piece) for piece in pieces), dtype=np.int64, count=len(pieces))
-        columns = np.concatenate(pieces) if pieces else _NO_COLUMNS
-        rows = np.repeat(np.arange(len(documents), dtype=np.int32), lengths)
-        ones = np.ones(len(columns), dtype=np.float32)
-        # COO -> CSR adds up repeated (row, column) pairs: the term counts.
-        matrix = sp.coo_matrix((ones, (rows, columns)), shape=(len(documents), len(self.terms))).tocsr()
-        matrix.sum_duplicates()
-        data = matrix.data
+        columns = np.concatenate(pieces).astype(np.int64) if pieces else _NO_COLUMNS.astype(np.int64)
+        width = len(self.terms)
+        # One key per (row, column); sorting the keys orders them as CSR does, and repeats are the counts.
+        keys = np.repeat(np.arange(len(documents), dtype=np.int64), lengths) * width + columns
+        keys, counts = np.unique(keys, return_counts=True)
+        row_of_value = keys // width
+        indices = (keys - row_of_value * width).astype(np.int32)
+        indptr = np.searchsorted(row_of_value, np.arange(len(documents) + 1)).astype(np.int32)
+        data = counts.astype(np.float32)
         np.log(data, out=data)
         data += 1.0  # sublinear tf
-        data *= self.idf[matrix.indices]
-        row_of_value = np.repeat(np.arange(len(documents)), np.diff(matrix.indptr))
+        data *= self.idf[indices]
         norms = np.sqrt(np.bincount(row_of_value, weights=data * data, minlength=len(documents)))
         norms[norms == 0] = 1.0
         data /= norms[row_of_value].astype(np.float32)
-        return matrix
+        return CsrRows(indptr, indices, data)
+
+    def transform(self, documents: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF rows as a scipy matrix (training and tests; serving uses `rows`)."""
+        rows = self.rows(documents)
+        return sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(len(documents), len(self.terms)))
+
+
+class CsrRows(NamedTuple):
+    """The three arrays of a CSR matrix: row i holds indices/data[indptr[i]:indptr[i + 1]]."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def hstack_rows(blocks: Sequence[CsrRows], offsets: Sequence[int]) -> CsrRows:
+    """Blocks of the same rows side by side, each block's columns shifted by its offset."""
+    row_count = len(blocks[0].indptr) - 1
+    row_of_value = np.concatenate(
+        [np.repeat(np.arange(row_count), np.diff(block.indptr)) for block in blocks]
+    )
+    order = np.argsort(row_of_value, kind="stable")  # stable: within a row, blocks stay in order
+    indices = np.concatenate([block.indices + offset for block, offset in zip(blocks, offsets, strict=True)])
+    data = np.concatenate([block.data for block in blocks])
+    indptr = np.add.reduce([block.indptr.astype(np.int64) for block in blocks]).astype(np.int32)
+    return CsrRows(indptr, indices[order].astype(np.int32), data[order])
