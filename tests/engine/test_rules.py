@@ -327,6 +327,14 @@ THIRD_PERSON = [
     ("die zwarte raadsleden zitten daar puur voor het vinkje", {"identity_hate"}),
     ("dat azc zit gewoon vol tuig", {"identity_hate"}),
     ("Marokkanen zijn uitschot, allemaal", {"identity_hate"}),
+    ("Bulgaren zijn allemaal zakkenrollers", {"identity_hate"}),
+    ("transgenders zijn gewoon freaks", {"identity_hate"}),
+    ("wat een gore pot is die wethouder", {"identity_hate"}),
+    # death wishes: permission, "it would be nice if", a role with a name
+    ("mag die burgemeester asjeblieft een hartaanval krijgen", {"threat"}),
+    ("wethouder De Vries mag van mij van een flat donderen", {"threat"}),
+    ("het zou een zegen zijn als die minister morgen onder een bus komt", {"threat"}),
+    ("wij hebben het telefoonnummer van je vrouw achterhaald", {"doxxing"}),
 ]
 
 # Harsh criticism, neutral identity mentions, everyday senses of words with an insulting sense, compounds
@@ -338,6 +346,11 @@ THIRD_PERSON_NEGATIVE = [
     ("vrouwelijke wethouders zijn er steeds meer in Brabant", {"identity_hate"}),
     ("de moskee zit vol op het suikerfeest", {"identity_hate"}),
     ("vrouwen zijn er niet alleen voor de quota, ze zijn gewoon goed", {"identity_hate"}),
+    ("mag opa thuis sterven in waardigheid?", {"threat"}),
+    ("het zou mooi zijn als de wethouder het loket vaker opent", {"threat"}),
+    ("we hebben het adres van het gemeentehuis gevonden", {"doxxing"}),
+    ("we verslaan ze in de stembus, we maken ze kapot bij de verkiezingen", {"threat"}),
+    ("die vieze pot in de keuken moet nog worden afgewassen", {"identity_hate"}),
     ("u bent ongeschikt, treed af", set(LABELS) - {"profanity"}),
     ("het kabinet is incompetent en de coalitie is een zootje ongeregeld", set(LABELS) - {"profanity"}),
     ("de minister is hypocriet in dit dossier", {"insult"}),

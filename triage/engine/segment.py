@@ -38,6 +38,10 @@ FUNCTION_WORDS: Final = ANCHORS | frozenset(
     + ("krijg", "vind", "denk", "zie", "ken", "hou", "breek", "trap", "schop", "knal", "hang", "brand")
     # common words the lemma table lacks that look like an elongated abusive word
     + ("app", "apps", "appen", "appje")
+    # countries, which look like a typo of their people ("suriname" is not "surinamer")
+    + ("suriname", "marokko", "turkije", "nederland", "belgie", "roemenie", "bulgarije", "polen")
+    + ("afghanistan", "irak", "iran", "syrie", "somalie", "eritrea", "curacao", "aruba", "israel")
+    + ("palestina", "oekraine", "rusland", "china", "ghana", "nigeria", "indonesie", "molukken")
 )
 
 
@@ -60,6 +64,12 @@ def abusive_words() -> frozenset[str]:
 
 
 @cache
+def group_words() -> frozenset[str]:
+    """The single words naming identity groups (groups.tsv)."""
+    return frozenset(_resource_words("groups.tsv"))
+
+
+@cache
 def vocabulary() -> frozenset[str]:
     """Known Dutch words, lower case (the lemma table's forms may also hold a few non-words)."""
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -70,7 +80,7 @@ def vocabulary() -> frozenset[str]:
     words = set(table)
     words.update(table.values())
     words.update(FUNCTION_WORDS, STOP_WORDS, abusive_words())
-    words.update(_resource_words("groups.tsv"), _resource_words("roles.tsv"))
+    words.update(group_words(), _resource_words("roles.tsv"))
     return frozenset(words)
 
 

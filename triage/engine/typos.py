@@ -1,7 +1,8 @@
 """Typos of the words that matter: "flikekr" -> flikker, "kankehroer" -> kankerhoer.
 
 Only the two commonest slips are undone, two neighbouring letters swapped and one letter
-dropped, and only towards the project's abusive words (lexicon.tsv) and a few words of violence,
+dropped, and only towards the project's abusive words (lexicon.tsv), identity-group words
+(groups.tsv: "moslmis" -> moslims), the nouns that derogate groups and a few words of violence,
 for a word that is not itself a Dutch word or a form of one (`segment.vocabulary`; "schoten",
 "wijnen" stay) and is long enough that the correction is unambiguous. A substituted letter is not
 undone: it turns too many names into insults ("Kanter").
@@ -12,7 +13,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Final
 
-from triage.engine.segment import abusive_words, vocabulary
+from triage.engine.segment import abusive_words, group_words, vocabulary
 
 # Words shorter than this are not corrected (as typos of a word of at least one letter more).
 MIN_WORD: Final = 6
@@ -36,12 +37,26 @@ VIOLENCE_WORDS: Final = (
     "vergassen",
     "woont",
 )
+# Nouns that derogate a group ("terorristen" -> terroristen); the lexicon holds the insults.
+GROUP_TRAIT_WORDS: Final = (
+    "terroristen",
+    "criminelen",
+    "parasieten",
+    "verkrachters",
+    "zakkenrollers",
+    "uitvreters",
+    "profiteurs",
+    "gelukszoekers",
+    "kakkerlakken",
+    "ongedierte",
+    "barbaren",
+)
 
 
 @cache
 def _typos() -> dict[str, str]:
     """Each misspelling (a swap or a dropped letter) of a target word -> the word; "" if ambiguous."""
-    targets = set(VIOLENCE_WORDS) | abusive_words()
+    targets = set(VIOLENCE_WORDS) | set(GROUP_TRAIT_WORDS) | abusive_words() | group_words()
     known = vocabulary()
     typos: dict[str, str] = {}
     for target in sorted(t for t in targets if len(t) >= MIN_TARGET and t.isalpha()):
