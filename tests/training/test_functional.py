@@ -1,8 +1,11 @@
 """The HateCheck-style functional suite: its file's schema, and no regression of the shipped model.
 
-The baseline (functional_baseline.json next to this file) holds the accuracy per functionality
-measured when the suite was written; a functionality may fall at most `margin` below it, and may
-rise freely (then raise the baseline: `triage functional --json report.json`).
+The baseline (functional_baseline.json next to this file) holds, per suite file, the accuracy per
+functionality of the shipped model; a functionality may fall at most `margin` below it, and may
+rise freely (then raise the baseline: `triage functional --cases FILE --json report.json`). The
+suites are training/functional_cases.jsonl (written with the rules) and the held-out
+training/functional_holdout_cases.jsonl (written without reading the rules; 6 cases per
+functionality).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from training.functional import (
+    FUNCTIONAL_CASES,
     FUNCTIONALITIES,
     FunctionalCaseError,
     FunctionalReport,
@@ -28,11 +32,19 @@ from triage.engine import Engine
 from triage.engine.labels import ATTACK_LABELS
 
 BASELINE = Path(__file__).with_name("functional_baseline.json")
+TRAINING = FUNCTIONAL_CASES.parent
+SUITES = ("functional_cases.jsonl", "functional_holdout_cases.jsonl")
 
 
 @pytest.fixture(scope="module")
 def report(engine: Engine) -> FunctionalReport:
     return run_functional(engine)
+
+
+@pytest.fixture(scope="module")
+def reports(engine: Engine, report: FunctionalReport) -> dict[str, FunctionalReport]:
+    holdout = run_functional(engine, read_functional_cases(TRAINING / SUITES[1]))
+    return {SUITES[0]: report, SUITES[1]: holdout}
 
 
 def test_the_suite_file_follows_the_schema() -> None:
@@ -47,6 +59,14 @@ def test_the_suite_file_follows_the_schema() -> None:
         assert case.expect == FUNCTIONALITIES[case.functionality]
         assert set(case.labels) <= ATTACK_LABELS
         assert bool(case.labels) == (case.expect == "attack"), case.id
+
+
+def test_the_held_out_suite_covers_every_functionality_evenly() -> None:
+    cases = read_functional_cases(TRAINING / SUITES[1])
+    counts = Counter(case.functionality for case in cases)
+    assert set(counts) == set(FUNCTIONALITIES) and set(counts.values()) == {6}, counts
+    main_texts = {" ".join(case.text.casefold().split()) for case in read_functional_cases()}
+    assert not main_texts & {" ".join(case.text.casefold().split()) for case in cases}
 
 
 def write_cases(path: Path, *records: dict[str, Any]) -> Path:
@@ -89,18 +109,23 @@ def test_the_loader_rejects_duplicate_ids_and_texts(tmp_path: Path) -> None:
         read_functional_cases(same_text)
 
 
-def test_no_functionality_regresses_beyond_the_margin(report: FunctionalReport) -> None:
+@pytest.mark.parametrize("suite", SUITES)
+def test_no_functionality_regresses_beyond_the_margin(
+    reports: dict[str, FunctionalReport], suite: str
+) -> None:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     margin = baseline["margin"]
+    expected = baseline["suites"][suite]
+    report = reports[suite]
     table = report.per_functionality()
-    assert set(baseline["accuracy"]) == set(table)
+    assert set(expected["accuracy"]) == set(table)
     worse = {
         name: (round(table[name]["accuracy"], 3), floor)
-        for name, floor in baseline["accuracy"].items()
+        for name, floor in expected["accuracy"].items()
         if table[name]["accuracy"] < floor - margin
     }
-    assert not worse, f"accuracy (now, baseline) below baseline - {margin}: {worse}"
-    assert report.overall()["accuracy"] >= baseline["overall"] - margin
+    assert not worse, f"{suite}: accuracy (now, baseline) below baseline - {margin}: {worse}"
+    assert report.overall()["accuracy"] >= expected["overall"] - margin
 
 
 def test_the_report_scores_cases_and_prints_a_table(report: FunctionalReport) -> None:
