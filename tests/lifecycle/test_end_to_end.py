@@ -28,6 +28,10 @@ from .members import make_members
 # Insults the small baseline model may miss: reviewers add the label to those it misses (which ones
 # depends on the corpus, so the test picks them at run time).
 MISSED_CANDIDATES = [
+    "Met raadslid Bakker erbij zakt het gemiddelde IQ van de zaal.",
+    "Jansen kan beter kippen gaan hoeden op de Veluwe.",
+    "Als hersens dynamiet waren, kon die gedeputeerde zijn neus niet snuiten.",
+    "Het licht brandt bij wethouder Kok, maar er is niemand thuis.",
     "Raadslid Bakker is gewoon een glibberige paling, niks meer.",
     "Minister Jansen, u bent een wandelende nul.",
     "Die gedeputeerde is een lamlendige zandzak.",
