@@ -373,6 +373,7 @@ THIRD_PERSON_NEGATIVE = [
     ("we verslaan ze in de stembus, we maken ze kapot bij de verkiezingen", {"threat"}),
     ("die vieze pot in de keuken moet nog worden afgewassen", {"identity_hate"}),
     ("een ongeluk gun je niemand", {"threat"}),
+    ("kanker gun je je ergste vijand nog niet", {"threat"}),
     ("ik gun je van harte een fijne vakantie", {"threat"}),
     ("ik kan niet wachten tot de nieuwe burgemeester begint", {"threat"}),
     ("we komen binnenkort een bezoekje brengen aan de wijk om te luisteren", {"threat"}),
@@ -709,3 +710,17 @@ def test_negation_after_the_object(ruleset: RuleSet, nlp: Language, text: str, n
     hits = [hit for hit in run(ruleset, nlp, text) if hit.label == "identity_hate"]
     assert hits
     assert all(hit.suppressed == "negation" for hit in hits) is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "weapon"),
+    [
+        ("ik gun je een fijne vakantie", False),  # Dutch "gunnen", not an English gun
+        ("dat gun ik niemand", False),
+        ("I got a gun for you", True),
+        ("hij kwam met een mes", True),
+    ],
+)
+def test_weapon_cue(ruleset: RuleSet, nlp: Language, text: str, weapon: bool) -> None:
+    hits = run(ruleset, nlp, text)
+    assert any(hit.rule_id == "cue.specific.weapon" for hit in hits) is weapon, hits
