@@ -717,6 +717,9 @@ def test_negation_after_the_object(ruleset: RuleSet, nlp: Language, text: str, n
     [
         ("ik gun je een fijne vakantie", False),  # Dutch "gunnen", not an English gun
         ("dat gun ik niemand", False),
+        ("de kogel is door de kerk, het zwembad gaat dicht", False),
+        ("wat een strop voor de club", False),
+        ("voor jou ligt de strop al klaar", True),
         ("I got a gun for you", True),
         ("hij kwam met een mes", True),
     ],
