@@ -1,9 +1,12 @@
 """Words written together without spaces: "wewetenwaarjewoont" -> "we weten waar je woont".
 
-A long run of letters that is not a Dutch word is split into the fewest known words, but only when
-two of those words are pronouns or auxiliary verbs (or one is, and another is abusive): Dutch
-compounds and names ("gemeenteraadsvergadering", "dierenwelzijn", "Hellinga") do not split so,
-messages run together ("ikhoopdatjedoodgaat", "moslimszijnratten") do. Known words are spaCy's
+A long run of letters that is not a Dutch word is split into the cheapest sequence of known words
+(fewest words; pronouns and auxiliaries cost less, short rare words more, so "echteen" is "echt
+een", not "ech teen"), but only when the words read as a message: two pronouns or auxiliary
+verbs; or one, with an abusive word, or with a group or role word among at least three words; or,
+in three words or more, an abusive word next to a group or role word. Dutch compounds and names
+("gemeenteraadsvergadering", "dierenwelzijn", "Hellinga") do not split so, messages run together
+("ikhoopdatjedoodgaat", "moslimszijnratten", "burgemeesterisgewooneenkankerlijer") do. Known words are spaCy's
 Dutch lemma table (its forms and lemmas), spaCy's Dutch stop words, the closed-class words below,
 and the project's lexicon, group and role words.
 """
@@ -17,6 +20,9 @@ from typing import Final
 MIN_RUN: Final = 8
 MAX_WORD: Final = 24
 ANCHOR_COST: Final = 0.4
+# Extra cost of a word shorter than four letters that is not a function word: the lemma table holds
+# many rare short forms ("ech", "aar") that would otherwise tie with the right split.
+SHORT_WORD_PENALTY: Final = 0.5
 # Words that real compounds do not contain; a split must produce two of them (see split_run).
 ANCHORS: Final = frozenset(
     ("ik", "je", "jij", "jou", "jouw", "hij", "zij", "ze", "wij", "we", "jullie", "iemand", "niemand")
@@ -33,6 +39,7 @@ FUNCTION_WORDS: Final = ANCHORS | frozenset(
     + ("gewoon", "even", "eens", "toch", "er", "hier", "daar", "nu", "straks", "morgen", "gisteren")
     + ("vandaag", "vanavond", "altijd", "nooit", "weer", "echt", "heel", "zeer", "veel", "meer", "minder")
     + ("graag", "snel", "zeker", "misschien", "alsjeblieft", "alstublieft", "dankjewel", "dankuwel")
+    + ("helemaal", "elkaar", "mekaar", "hopelijk", "jezelf", "zichzelf", "mezelf")
     # first-person verb stems, which the lemma table lacks
     + ("maak", "haat", "zeg", "sla", "steek", "schiet", "pak", "snij", "wurg", "verkracht", "vermoord")
     + ("krijg", "vind", "denk", "zie", "ken", "hou", "breek", "trap", "schop", "knal", "hang", "brand")
@@ -102,7 +109,7 @@ def split_run(run: str) -> tuple[str, ...] | None:
             word = run[start:end]
             if prefix is None or word not in words:
                 continue
-            cost = prefix[0] + (ANCHOR_COST if word in ANCHORS else 1.0)
+            cost = prefix[0] + _word_cost(word)
             current = best[end]
             if current is None or cost < current[0]:
                 best[end] = (cost, [*prefix[1], word])
@@ -114,7 +121,38 @@ def split_run(run: str) -> tuple[str, ...] | None:
     if len(anchors) >= 2:
         return tuple(found)
     # One anchor is too little for names and compounds ("hellinga", "dierenwelzijn",
-    # "zierikzee"), unless every word is long and one is abusive ("moslimszijnratten").
-    if len(anchors) == 1 and all(len(w) >= 4 for w in found) and abusive_words().intersection(found):
+    # "zierikzee"), unless every word is long and one is abusive ("moslimszijnratten"), or a group or
+    # role word comes with it in three words or more ("alleasielzoekersmoetenweg").
+    abusive = bool(abusive_words().intersection(found))
+    named = bool(_named_words().intersection(found))
+    if len(anchors) == 1 and all(len(w) >= 4 for w in found) and abusive:
+        return tuple(found)
+    if len(anchors) == 1 and named and len(found) >= 3:
+        return tuple(found)
+    # No anchor: an abusive word and a group or role word in three words or more
+    # ("kutmarokkanenoprotten"); two are a compound the lexicon reads whole ("kutwethouder").
+    if abusive and named and len(found) >= 3 and all(len(w) >= 3 for w in found):
         return tuple(found)
     return None
+
+
+def _word_cost(word: str) -> float:
+    if word in ANCHORS:
+        return ANCHOR_COST
+    if len(word) < 4 and word not in _short_known():
+        return 1.0 + SHORT_WORD_PENALTY
+    return 1.0
+
+
+@cache
+def _short_known() -> frozenset[str]:
+    """Short words that are not rare: function words, stop words and the project's own words."""
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    return frozenset(FUNCTION_WORDS | STOP_WORDS | abusive_words() | _named_words())
+
+
+@cache
+def _named_words() -> frozenset[str]:
+    """Group and role words (groups.tsv, roles.tsv)."""
+    return frozenset(group_words() | _resource_words("roles.tsv"))
