@@ -40,10 +40,19 @@ from triage.engine.registry import Registry
 from triage.engine.scoring import combine
 from triage.errors import ModelError
 
-__all__ = ["DataSource", "TrainConfig", "fit_backend", "prepare", "train", "tune_thresholds"]
+__all__ = [
+    "DataSource",
+    "TrainConfig",
+    "fit_backend",
+    "lowest_near_best",
+    "prepare",
+    "train",
+    "tune_thresholds",
+]
 
 # Thresholds below 0.45 would flag messages the model thinks more likely benign than not.
 THRESHOLD_RANGE = (0.45, 0.9)
+THRESHOLD_F1_SLACK = 0.01
 STAGES = ("prepare", "train", "evaluate", "gate", "package")
 StageHook = Callable[[str], None]
 
@@ -108,7 +117,9 @@ def fit_backend(examples: Sequence[Example], analyzer: Analyzer, config: TrainCo
 def tune_thresholds(
     backend: SklearnBackend, analyzer: Analyzer, examples: Sequence[Example]
 ) -> dict[str, float]:
-    """Per label, the threshold in THRESHOLD_RANGE with the best F1 on held-out examples."""
+    """Per label, the lowest threshold in THRESHOLD_RANGE whose F1 on held-out examples is within
+    THRESHOLD_F1_SLACK of the best: with a few dozen positives per label the exact maximum is noise,
+    and among near-equal F1s the lower threshold keeps recall, the weak side."""
     analyses = analyzer.analyse_many([e.text for e in examples])
     label_proba, _ = backend.predict_proba(analyses)
     combined = np.array(
@@ -121,15 +132,21 @@ def tune_thresholds(
     thresholds: dict[str, float] = {}
     grid = np.round(np.arange(THRESHOLD_RANGE[0], THRESHOLD_RANGE[1] + 1e-9, 0.025), 3)
     for i, label in enumerate(LABELS):
-        best, best_f1 = 0.5, -1.0
+        scores = []
         for threshold in grid:
             predicted = combined[:, i] >= threshold
             tp = float(np.sum(predicted & gold[:, i]))
-            f1 = 2 * tp / (float(predicted.sum()) + float(gold[:, i].sum()) or 1.0)
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = float(threshold), f1
-        thresholds[label] = best
+            scores.append(2 * tp / (float(predicted.sum()) + float(gold[:, i].sum()) or 1.0))
+        thresholds[label] = lowest_near_best(list(grid), scores)
     return thresholds
+
+
+def lowest_near_best(
+    thresholds: Sequence[float], f1s: Sequence[float], slack: float = THRESHOLD_F1_SLACK
+) -> float:
+    """The lowest threshold whose F1 is within `slack` of the best (thresholds ascending)."""
+    best = max(f1s)
+    return float(next(t for t, f1 in zip(thresholds, f1s, strict=True) if f1 >= best - slack))
 
 
 def _train_sklearn(config: TrainConfig, dataset: Dataset, analyzer: Analyzer, folder: Path) -> Engine:
