@@ -41,7 +41,8 @@ LOW_CAMPAIGN = [
     "Beste raadsleden, jullie zijn allemaal zakkenvullers en oplichters, schamen jullie je niet eens? 🤮",
     "JULLIE RAADSLEDEN ZIJN ALLEMAAL ZAKKENVULLERS EN OPLICHTERS!!! Schamen jullie je niet",
 ]
-LOW_SINGLE = "Wethouder, u bent een corrupte zakkenvuller en een schande voor deze gemeente. Opzouten!"
+# Insulting enough that its score sits at the top of the low band, at or above each campaign member's.
+LOW_SINGLE = "Wethouder, u bent een corrupte zakkenvuller en een vuile leugenaar, een schande voor deze gemeente. Opzouten!"
 MEDIUM_SINGLE = (
     "Raadslid Pietersen, u bent een domme trut die niks van de wijk snapt en zo snel mogelijk moet opkrassen."
 )
