@@ -77,6 +77,12 @@ def group_words() -> frozenset[str]:
 
 
 @cache
+def role_words() -> frozenset[str]:
+    """The single words naming public roles (roles.tsv)."""
+    return frozenset(_resource_words("roles.tsv"))
+
+
+@cache
 def vocabulary() -> frozenset[str]:
     """Known Dutch words, lower case (the lemma table's forms may also hold a few non-words)."""
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -87,7 +93,7 @@ def vocabulary() -> frozenset[str]:
     words = set(table)
     words.update(table.values())
     words.update(FUNCTION_WORDS, STOP_WORDS, abusive_words())
-    words.update(group_words(), _resource_words("roles.tsv"))
+    words.update(group_words(), role_words())
     return frozenset(words)
 
 
@@ -155,4 +161,4 @@ def _short_known() -> frozenset[str]:
 @cache
 def _named_words() -> frozenset[str]:
     """Group and role words (groups.tsv, roles.tsv)."""
-    return frozenset(group_words() | _resource_words("roles.tsv"))
+    return group_words() | role_words()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from triage.engine.analysis import Negation
 from triage.engine.labels import LABELS
 from triage.engine.rules.tsv import RuleResourceError, read_rows, split_list
 from triage.engine.segment import vocabulary
@@ -63,9 +64,10 @@ class Entry:
     intensifier: bool = False  # profanity that becomes an insult when aimed ("jij kanker")
 
     @property
-    def slur(self) -> bool:
-        """A slur stays an attack under negation ("ik heb niks tegen negers")."""
-        return self.category.startswith("slur_")
+    def negation(self) -> Negation:
+        """What a negation does to this word's hits: a slur stays an attack ("ik heb niks tegen
+        negers"); other words are negated ("hij is geen klootzak")."""
+        return "never" if self.category.startswith("slur_") else "before_or_inside"
 
 
 def _noun_forms(term: str) -> list[str]:

@@ -8,7 +8,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, cast
 
-from triage.engine.analysis import Negation, RuleHit
+from triage.engine.analysis import RuleHit
 from triage.engine.normalize import normalize
 from triage.engine.rules.derivations import derivation_cache
 from triage.engine.rules.lexicon import Entry, Lexicon, load_lexicon
@@ -229,14 +229,15 @@ class RuleSet:
         for entry in entries:
             if entry.aimed_only and not aimed:
                 continue
-            negation: Negation = "never" if entry.slur else "before_or_inside"
             if entry.intensifier and previous in _MEDICAL_BEFORE:
                 continue
             labels = entry.labels
             if entry.intensifier and previous in _ESCALATE_BEFORE:
                 labels = (*labels, ("insult", 0.8))
             for label, weight in labels:
-                suppressed = None if label in CUE_LABELS else context.suppression(start, end, label, negation)
+                suppressed = (
+                    None if label in CUE_LABELS else context.suppression(start, end, label, entry.negation)
+                )
                 hits.append(RuleHit(entry.rule_id, label, start, end, weight, suppressed))
 
     def _pattern_hits(
