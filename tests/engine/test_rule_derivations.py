@@ -32,3 +32,19 @@ def test_a_damaged_cache_is_recomputed(tmp_path: Path, monkeypatch: pytest.Monke
     rules = RuleSet.load()
     assert rules.rule_ids
     assert cache_file().read_text(encoding="utf-8").startswith("{")
+
+
+def test_a_token_matches_every_anchor_it_starts_with() -> None:
+    from triage.engine.rules.anchors import AnchorIndex
+
+    index = AnchorIndex([[frozenset({"🪓"})], [frozenset({"moord", "moor"})], [frozenset({"kanker"})]])
+    assert index.candidates(["🪓🪓🪓", "voor", "kevin"]) == {0}  # a repeated emoji starts with the emoji
+    assert index.candidates(["moordenaar"]) == {1}
+    assert index.candidates(["kank", "moo"]) == set()
+
+
+def test_a_repeated_weapon_emoji_is_read_as_one() -> None:
+    from triage.engine import Engine
+
+    engine = Engine.load()
+    assert "threat" in engine.classify("🪓🪓 voor kevin").flags

@@ -10,6 +10,7 @@ rules (the `Analyzer`); classifier, flags, target, severity, explanation, legal 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,15 @@ def _load_backend(folder: Path, config: ModelConfig) -> Backend:
     raise ModelError(f"{folder}: backend {config.backend!r} is not known to this engine")
 
 
+def settle_heap() -> None:
+    """Take what is alive now (the model, rules, lexicons, tables: millions of objects that live as
+    long as the process) out of the garbage collector's reach. Otherwise every full collection
+    walks all of them again: that cost about 15% of batch classification. Cyclic garbage is
+    collected first, so nothing is kept alive by this; reference counting still frees the rest."""
+    gc.collect()
+    gc.freeze()
+
+
 class Engine:
     def __init__(self, config: ModelConfig, backend: Backend, analyzer: Analyzer) -> None:
         self.config = config
@@ -55,7 +65,9 @@ class Engine:
     def load(cls, model_dir: Path | str | None = None, analyzer: Analyzer | None = None) -> Engine:
         folder = Path(model_dir) if model_dir is not None else default_model_dir()
         config = ModelConfig.read(folder)
-        return cls(config, _load_backend(folder, config), analyzer or Analyzer.build())
+        engine = cls(config, _load_backend(folder, config), analyzer or Analyzer.build())
+        settle_heap()
+        return engine
 
     def classify(self, text: str, recipient: str | None = None) -> Verdict:
         return self.classify_many([text], [recipient])[0]

@@ -264,22 +264,27 @@ class AnchorIndex:
     ) -> None:
         self.always: frozenset[int] = frozenset(i for i, sets in enumerate(anchors) if not sets)
         self._requirements = Requirements([len(sets) for sets in anchors])
-        by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        bits_of: dict[str, int] = defaultdict(int)
         for sets, set_bits in zip(anchors, bits or self._requirements.bits, strict=True):
             for anchor_set, bit in zip(sets, set_bits, strict=False):
                 for anchor in anchor_set:
-                    by_head[anchor[:2]].append((anchor, bit))
-        self._by_head = dict(by_head)
+                    bits_of[anchor] |= 1 << bit
+        self._bits_of = dict(bits_of)  # anchor -> the bits of every set it belongs to
+        self._lengths = sorted({len(anchor) for anchor in bits_of})
         self._cache: dict[str, int] = {}
 
     def token_mask(self, token: str) -> int:
-        """The bits of the anchor sets that this token satisfies (it starts with one of their anchors)."""
+        """The bits of the anchor sets that this token satisfies (it starts with one of their anchors):
+        each prefix of the token whose length some anchor has is looked up once."""
         cached = self._cache.get(token)
         if cached is None:
             cached = 0
-            for anchor, bit in self._by_head.get(token[:2], ()):
-                if token.startswith(anchor):
-                    cached |= 1 << bit
+            bits_of = self._bits_of
+            size = len(token)
+            for length in self._lengths:
+                if length > size:
+                    break
+                cached |= bits_of.get(token[:length], 0)
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[token] = cached
