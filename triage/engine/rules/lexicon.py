@@ -10,7 +10,8 @@ compound. Results are cached per token text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -91,9 +92,45 @@ def expand_forms(term: str, inflect: str, extra: list[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Compounds:
-    prefixes: tuple[tuple[str, Entry, bool], ...]  # (form, entry, profanity fallback)
-    heads: tuple[tuple[str, Entry, bool], ...]  # (form, entry, needs_group)
+    prefixes: tuple[tuple[str, Entry, bool], ...]  # (form, entry, profanity fallback), longest first
+    heads: tuple[tuple[str, Entry, bool], ...]  # (form, entry, needs_group), longest first
     persons: frozenset[str]
+    _prefix_index: _AffixIndex = field(init=False)
+    _head_index: _AffixIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_prefix_index", _AffixIndex.of(self.prefixes))
+        object.__setattr__(self, "_head_index", _AffixIndex.of(self.heads))
+
+    def prefixes_of(self, text: str) -> list[tuple[str, Entry, bool]]:
+        """The prefixes `text` starts with, leaving at least 3 letters, longest first."""
+        return self._prefix_index.matching(text, at_end=False)
+
+    def heads_of(self, text: str) -> list[tuple[str, Entry, bool]]:
+        """The heads `text` ends with, leaving at least 3 letters, longest first."""
+        return self._head_index.matching(text, at_end=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _AffixIndex:
+    """Affix forms by length, so a word is checked with one lookup per length, not per form."""
+
+    by_length: tuple[tuple[int, dict[str, list[tuple[str, Entry, bool]]]], ...]  # longest first
+
+    @classmethod
+    def of(cls, items: Sequence[tuple[str, Entry, bool]]) -> _AffixIndex:
+        tables: dict[int, dict[str, list[tuple[str, Entry, bool]]]] = {}
+        for item in items:
+            tables.setdefault(len(item[0]), {}).setdefault(item[0], []).append(item)
+        return cls(tuple(sorted(tables.items(), reverse=True)))
+
+    def matching(self, text: str, at_end: bool) -> list[tuple[str, Entry, bool]]:
+        found: list[tuple[str, Entry, bool]] = []
+        room = len(text) - 3
+        for length, table in self.by_length:
+            if length <= room:
+                found += table.get(text[-length:] if at_end else text[:length], ())
+        return found
 
 
 class Lexicon:
@@ -166,9 +203,7 @@ class Lexicon:
 
     def _compound(self, text: str) -> tuple[Entry, ...]:
         compounds = self._compounds
-        for prefix, entry, fallback in compounds.prefixes:
-            if not text.startswith(prefix) or len(text) - len(prefix) < 3:
-                continue
+        for prefix, entry, fallback in compounds.prefixes_of(text):
             rest = text[len(prefix) :]
             if prefix in ("kanker", "kk") and rest in _MEDICAL_REST:
                 return ()
@@ -186,9 +221,7 @@ class Lexicon:
             if fallback:
                 return (Entry(entry.rule_id, "compound", (("profanity", 0.55),)),)
             return ()
-        for head, entry, needs_group in compounds.heads:
-            if not text.endswith(head) or len(text) - len(head) < 3:
-                continue
+        for head, entry, needs_group in compounds.heads_of(text):
             stem = text[: -len(head)]
             grouped = any(e.category == "group" for e in self._direct(stem)) or any(
                 e.category == "group" for e in self._direct(stem.rstrip("s"))
