@@ -44,7 +44,7 @@ def test_a_token_matches_every_anchor_it_starts_with() -> None:
 
 
 def test_a_repeated_weapon_emoji_is_read_as_one() -> None:
-    from triage.engine import Engine
+    from triage.engine.analyzer import Analyzer
 
-    engine = Engine.load()
-    assert "threat" in engine.classify("🪓🪓 voor kevin").flags
+    (analysis,) = Analyzer.build().analyse_many(["🪓🪓 voor kevin"])
+    assert analysis.active_hits("cue:violence_emoji")
