@@ -48,3 +48,27 @@ def test_a_repeated_weapon_emoji_is_read_as_one() -> None:
 
     (analysis,) = Analyzer.build().analyse_many(["🪓🪓 voor kevin"])
     assert analysis.active_hits("cue:violence_emoji")
+
+
+@pytest.mark.parametrize(
+    ("regex", "anchors"),
+    [
+        # a lookahead takes no text; nested alternatives each give their most selective word
+        (
+            r"\b(?!op\s?wachten\b)(?:(?:vermoord\w*|in elkaar slaan)|de\s+nek\s+omdraaien|dood)\b",
+            {"vermoord", "elkaar", "omdraaien", "dood"},
+        ),
+        (r"\b(?:af maken|te grazen nemen)\b", {"maken", "grazen"}),
+        (r"\b(?:oe+h\s+oe+h|apengeluiden)\b", {"oe", "apengeluiden"}),
+    ],
+)
+def test_alternatives_are_gated_by_their_most_selective_words(regex: str, anchors: set[str]) -> None:
+    from triage.engine.rules.anchors import _derive_anchors
+
+    assert _derive_anchors(regex) == [frozenset(anchors)]
+
+
+def test_an_alternative_without_a_usable_word_makes_the_regex_always_run() -> None:
+    from triage.engine.rules.anchors import _derive_anchors
+
+    assert _derive_anchors(r"\b(?:\w+|dood)\b") == []

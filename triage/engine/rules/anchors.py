@@ -97,6 +97,9 @@ def _expand(items: list[Any], prefixes: list[tuple[str, bool]]) -> list[tuple[st
             ]
         elif op is sre_constants.SUBPATTERN:
             prefixes = _expand(list(av[-1]), prefixes)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
+            # at least one repetition (oe+h): its text is there once, what follows is unknown
+            prefixes = [(prefix, False) for prefix, _ in _expand(list(av[2]), prefixes)]
         else:
             prefixes = [(prefix, False) for prefix, _ in prefixes]
     return prefixes
@@ -176,16 +179,42 @@ def _derive_anchors(regex: str) -> list[frozenset[str]]:
     except re.error:
         return []
     items = list(parsed)
-    if len(items) == 1 and items[0][0] is sre_constants.BRANCH:  # alternatives: one set, their union
-        union: set[str] = set()
-        for branch in items[0][1][1]:
-            found = _required_sets(list(branch))
-            if not found:
-                return []
-            best: frozenset[str] = max(found, key=_score)
-            union |= best
-        return [frozenset(union)]
+    bare = len(items) == 1 and items[0][0] is sre_constants.BRANCH  # taken to start a word
+    if _sole_branch(items, at_word_start=bare) is not None:  # alternatives: one set
+        best = _best_set(items, at_word_start=bare)
+        return [best] if best is not None else []
     return _required_sets(items)
+
+
+def _best_set(items: list[Any], at_word_start: bool) -> frozenset[str] | None:
+    """For alternatives (`\\b(?:a|b|c)\\b`, nested ones too): the union of each alternative's most
+    selective set; for anything else its most selective required set. None when one has none."""
+    branch = _sole_branch(items, at_word_start)
+    if branch is None:
+        found = _required_sets(items)
+        return max(found, key=_score) if found else None
+    union: set[str] = set()
+    for alternative in branch[1]:
+        best = _best_set(list(alternative), at_word_start=True)
+        if best is None:
+            return None
+        union |= best
+    return frozenset(union)
+
+
+def _sole_branch(items: list[Any], at_word_start: bool) -> Any:
+    """The alternation when the items are one, alone or between word boundaries and lookarounds
+    (`\\b(?!x)(?:a|b|c)\\b`), and its alternatives start a word; else None."""
+    zero_width = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+    core = [position for position, (op, _) in enumerate(items) if op not in zero_width]
+    if len(core) != 1:
+        return None
+    if not at_word_start and (sre_constants.AT, sre_constants.AT_BOUNDARY) not in items[: core[0]]:
+        return None  # the alternatives must start a word, as anchors do
+    op, av = items[core[0]]
+    if op is sre_constants.SUBPATTERN and len(av[-1]) == 1:  # a capturing group around them
+        op, av = next(iter(av[-1]))
+    return av if op is sre_constants.BRANCH else None
 
 
 def _required_sets(items: list[Any]) -> list[frozenset[str]]:
@@ -195,6 +224,8 @@ def _required_sets(items: list[Any]) -> list[frozenset[str]]:
         if op is sre_constants.AT:
             word_start = av in (sre_constants.AT_BOUNDARY, sre_constants.AT_BEGINNING)
             continue
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            continue  # a lookaround takes no text: what follows starts where it stands
         if _is_space_repeat(op, av):
             word_start = av[0] >= 1  # after an optional space (er\\s?aan) the word may go on
             continue
@@ -206,7 +237,9 @@ def _required_sets(items: list[Any]) -> list[frozenset[str]]:
             cut = {prefix.split(" ")[0] for prefix, _ in _expand(items[position:], [("", True)])}
             if cut and all(len(anchor) >= 2 or (anchor and not anchor.isalnum()) for anchor in cut):
                 sets.append(frozenset(cut))
-        word_start = op in (sre_constants.SUBPATTERN, sre_constants.BRANCH) and _ends_with_space([(op, av)])
+        word_start = (op is sre_constants.LITERAL and chr(av).isspace()) or (
+            op in (sre_constants.SUBPATTERN, sre_constants.BRANCH) and _ends_with_space([(op, av)])
+        )
     return sets
 
 
