@@ -67,3 +67,13 @@ def test_hstack_rows_equals_scipy_hstack() -> None:
         assert np.all(np.diff(stacked.indices[stacked.indptr[row] : stacked.indptr[row + 1]]) > 0)
     np.testing.assert_array_equal(actual.toarray(), expected.toarray())
     assert (stacked.indptr == expected.indptr).all()
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["a", "ab", "abc", "abcd", "kankerlijer", "🪓🪓", "k4nk3r", "élan", "x" * 40, "we'll", "06-12345678"],
+)
+def test_char_ngrams_of_a_word_are_scikit_learns(word: str) -> None:
+    from triage.engine.vectorizer import char_wb_ngrams, sklearn_vectorizer
+
+    assert char_wb_ngrams(word) == sklearn_vectorizer("char").build_analyzer()(word)

@@ -37,6 +37,18 @@ def sklearn_vectorizer(kind: Kind) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="word", token_pattern=r"\S+", **common)
 
 
+def char_wb_ngrams(word: str) -> list[str]:
+    """scikit-learn's `char_wb` n-grams of one word (no whitespace inside), in its order: the word
+    padded with a space on each side, every n-gram of NGRAMS["char"] lengths that fits, and the
+    padded word itself once when it is no longer than an n-gram (tested against scikit-learn)."""
+    low, high = NGRAMS["char"]
+    padded = f" {word} "
+    size = len(padded)
+    if size <= low:
+        return [padded]
+    return [padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
+
+
 @dataclass
 class TfidfIndex:
     kind: Kind
@@ -76,7 +88,7 @@ class TfidfIndex:
         columns = self._word_cache.get(word)
         if columns is None:
             vocabulary = self._vocabulary
-            found = [c for gram in self._analyze(word) if (c := vocabulary.get(gram)) is not None]
+            found = [c for gram in char_wb_ngrams(word) if (c := vocabulary.get(gram)) is not None]
             columns = np.asarray(found, dtype=np.int32)
             if len(self._word_cache) >= WORD_CACHE_SIZE:
                 self._word_cache.clear()

@@ -361,6 +361,7 @@ class LiteralGates:
                     bits_of[piece] |= 1 << bit
         self._digit_bits = bits_of.pop(DIGIT, 0)
         self._short = [(piece, mask) for piece, mask in bits_of.items() if len(piece) < 3]
+        self._short_starts = frozenset(piece[0] for piece, _ in self._short)
         by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for piece, mask in bits_of.items():
             if len(piece) >= 3:
@@ -370,9 +371,10 @@ class LiteralGates:
 
     def _chunk_bits(self, chunk: str) -> int:
         bits = self._digit_bits if self._digit_bits and _DIGIT.search(chunk) else 0
-        for piece, piece_bits in self._short:
-            if piece in chunk:
-                bits |= piece_bits
+        if not self._short_starts.isdisjoint(chunk):  # most chunks hold none of their characters
+            for piece, piece_bits in self._short:
+                if piece in chunk:
+                    bits |= piece_bits
         by_head = self._by_head
         for position in range(len(chunk) - 2):
             for piece, piece_bits in by_head.get(chunk[position : position + 3], ()):
