@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from triage.engine.normalize import Normalized
 
 CUES: Final = ("specific", "role", "second_person", "recipient", "group", "violence_emoji", "violence")
-CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in CUES)
+# Cues that only the scoring reads, not the model: a group defended against a derogatory claim
+# ("transgenders zijn geen gevaar", "het is niet zo dat gehandicapten een last zijn").
+SCORING_CUES: Final = ("defence",)
+CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in (*CUES, *SCORING_CUES))
 
 # Why a rule hit does not count as an attack.
 # "negation", "question", "quotation", "counter_speech", "reporting", "figurative", "self_reference"

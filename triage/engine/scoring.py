@@ -61,6 +61,8 @@ def combine(analysis: Analysis, model_probabilities: np.ndarray) -> dict[str, fl
             model *= SHORT_FACTOR
         if label in suppressed and label not in present:
             model *= SUPPRESSED_FACTOR
+        if label == "identity_hate" and "cue:defence" in present and not strongest[label]:
+            model *= SUPPRESSED_FACTOR  # the group is defended against the claim the model reacts to
         combined[label] = 1.0 - (1.0 - model) * (1.0 - strongest[label])
     return combined
 
