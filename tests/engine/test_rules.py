@@ -28,6 +28,11 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    # a place in politics ("in de raad") does not make a physical threat figurative; only a contest
+    # verb there is ("we maken je kapot in de raad", see the suppression cases)
+    ("ik ga je tanden uit je bek slaan, dan lieg je niet meer in de raad", {"threat"}),
+    ("ik sla je in elkaar na de vergadering in de raad", {"threat"}),
+    ("gewoon tegen de muur met al die landverraders in de raad", {"incitement"}),
     # threats: first-person intent + act + target
     ("ik ga je vermoorden", {"threat"}),
     ("Ik ga je v3rm00rden, k4nkerl1jer!!", {"threat", "insult"}),
@@ -481,6 +486,7 @@ def test_does_not_fire(ruleset: RuleSet, nlp: Language, text: str, forbidden: se
             "reporting",
         ),
         ("ik ga je politiek afmaken", "threat.intent_act.001", "threat", "figurative"),
+        ("we maken je kapot in de raad met onze motie", "threat.intent_act.003", "threat", "figurative"),
         ("'klootzak' is een scheldwoord", "lex.insult.007", "insult", "quotation"),
         ("ik word uitgescholden voor klootzak", "lex.insult.007", "insult", "reporting"),
         ("het woord mongool is kwetsend", "lex.dis.001", "identity_hate", "figurative"),

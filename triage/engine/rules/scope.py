@@ -36,6 +36,7 @@ SCOPE_KINDS: Final = frozenset(
         "reporting",
         "figurative",
         "figurative_context",
+        "contest",
         "civil",
         "self",
     }
@@ -196,8 +197,14 @@ class Context:
                 return "reporting"
         if self._any("figurative", start, end):
             return "figurative"
-        if label in ("threat", "incitement") and spans("figurative_context"):
-            sentence = sentence or self.sentence(start)
+        if (
+            label in ("threat", "incitement")
+            and spans("figurative_context")
+            and self._any("contest", start, end)
+        ):
+            sentence = sentence or self.sentence(
+                start
+            )  # "ik ga je politiek afmaken", not "... slaan in de raad"
             if self._any("figurative_context", *sentence):
                 return "figurative"
         if "?" in text and spans("question"):
