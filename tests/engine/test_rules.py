@@ -28,6 +28,12 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    # a hit that begins with the punctuation or emoji before its first word is negated only by its
+    # own clause, not by the one that mark ends
+    ("je bent 67, je mening telt niet meer, ga lekker dood in je luie stoel opa", {"threat"}),
+    ("ik zeg niks ik zeg niks 🤐🔪 maar zaterdag ben je bij de braderie", {"threat"}),
+    ("Geen demonstraties meer, geen petities. Pak ze allemaal, één voor één.", {"incitement"}),
+    ("Hofstede.... je weet niet wat er op je af komt", {"threat"}),
     # a place in politics ("in de raad") does not make a physical threat figurative; only a contest
     # verb there is ("we maken je kapot in de raad", see the suppression cases)
     ("ik ga je tanden uit je bek slaan, dan lieg je niet meer in de raad", {"threat"}),
@@ -164,6 +170,8 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    ("u weet niet wat er komt kijken bij een vergunning", {"threat"}),
+    ("jullie weten niet wat er gaat gebeuren met de subsidie", {"threat"}),
     ("ik ga je heus niet slaan", {"threat"}),
     ("niemand gaat je iets doen", {"threat"}),
     ("ik hoop niet dat je doodgaat", {"threat"}),

@@ -49,6 +49,7 @@ _NEGATED_AFTER = re.compile(
     r"[ \t]+(?:echt[ \t]+|helemaal[ \t]+|totaal[ \t]+)?(?:niet|nooit)\b(?![ \t]+(?:alleen|enkel|normaal|zomaar|meer[ \t]+dan))"
 )
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_WORD_START = re.compile(r"\w")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:als|maar|want|tenzij|anders|omdat|zodat|dan|of|terwijl|hoewel)\b")
 # Double or single quotes; inside single quotes an apostrophe between letters (homo's, zo'n) is text.
 _QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,400}?'(?!\w)")
@@ -218,7 +219,12 @@ class Context:
         if negation == "before_or_inside" and _NEGATED_AFTER.match(text, end):  # "ik haat homo's niet"
             return "negation"
         if spans("negator"):
-            negation_from = self.clause_start(start)
+            # A hit may begin with the punctuation or emoji before its first word (". pak ze",
+            # "🔪 maar zaterdag"); its clause is the one of that word, not the one the mark ends.
+            word = _WORD_START.search(text, start, end)
+            start = word.start() if word else start
+            starts_clause = _CLAUSE_BREAK.match(text, start) is not None  # "maar zaterdag ben je ..."
+            negation_from = start if starts_clause else self.clause_start(start)
             negation_to = end if negation == "before_or_inside" else start
             if negation_to > negation_from and self._any("negator", negation_from, negation_to):
                 return "negation"
