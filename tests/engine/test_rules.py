@@ -28,6 +28,11 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    # "de/het X" as the target of a violent act: a person, role, group, building or institution
+    ("ik ga het gemeentehuis opblazen", {"threat"}),
+    ("ik ga de moskee in de fik steken", {"threat"}),
+    ("ik ga de burgemeester vermoorden", {"threat"}),
+    ("ik ga je doodschoppen", {"threat"}),
     # a hit that begins with the punctuation or emoji before its first word is negated only by its
     # own clause, not by the one that mark ends
     ("je bent 67, je mening telt niet meer, ga lekker dood in je luie stoel opa", {"threat"}),
@@ -170,6 +175,10 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    # ... and not any object: balloons, a Christmas dinner, the press
+    ("ik ga de ballonnen opblazen voor het feest", {"threat"}),
+    ("we gaan de kip slachten voor het kerstdiner", {"threat"}),
+    ("ik stap naar de rechter en ik ga de media opzoeken", {"threat"}),
     ("u weet niet wat er komt kijken bij een vergunning", {"threat"}),
     ("jullie weten niet wat er gaat gebeuren met de subsidie", {"threat"}),
     ("ik ga je heus niet slaan", {"threat"}),
