@@ -28,6 +28,10 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    # games, cooking and pests are literal only next to their own words
+    ("ik ga je vermoorden na je potje voetbal zaterdag", {"threat"}),
+    ("Marokkanen zijn ratten, die moet je allemaal vergassen", {"incitement", "identity_hate"}),
+    ("die ratten in de raad moeten we vergassen", {"incitement"}),
     # "de/het X" as the target of a violent act: a person, role, group, building or institution
     ("ik ga het gemeentehuis opblazen", {"threat"}),
     ("ik ga de moskee in de fik steken", {"threat"}),
@@ -175,6 +179,15 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    ("Ik ga je vermoorden in Fortnite vanavond haha", {"threat"}),
+    ("ik maak je af in dit potje, let op", {"threat"}),
+    ("Ik ga de kalkoen vullen en dan de oven in, wie komt er eten?", {"incitement", "identity_hate"}),
+    ("Morgen ga ik de wespen in de schuur uitroeien met een spuitbus.", {"incitement", "identity_hate"}),
+    (
+        "Die ratten in de kelder moeten we vergassen, bel de ongediertebestrijding.",
+        {"incitement", "identity_hate"},
+    ),
+    ("Ik ga de hele zolder leeghalen en alles verbranden in de vuurkorf.", {"threat"}),
     # ... and not any object: balloons, a Christmas dinner, the press
     ("ik ga de ballonnen opblazen voor het feest", {"threat"}),
     ("we gaan de kip slachten voor het kerstdiner", {"threat"}),

@@ -37,6 +37,7 @@ SCOPE_KINDS: Final = frozenset(
         "figurative",
         "figurative_context",
         "contest",
+        "game_context",
         "civil",
         "self",
     }
@@ -198,16 +199,16 @@ class Context:
                 return "reporting"
         if self._any("figurative", start, end):
             return "figurative"
-        if (
-            label in ("threat", "incitement")
-            and spans("figurative_context")
-            and self._any("contest", start, end)
-        ):
-            sentence = sentence or self.sentence(
-                start
-            )  # "ik ga je politiek afmaken", not "... slaan in de raad"
-            if self._any("figurative_context", *sentence):
-                return "figurative"
+        if label in ("threat", "incitement"):
+            # A political setting makes a contest verb figurative ("ik ga je politiek afmaken", not
+            # "ik sla je in elkaar in de raad"); a game makes any violence in its sentence play.
+            contest = spans("figurative_context") and self._any("contest", start, end)
+            if contest or spans("game_context"):
+                sentence = sentence or self.sentence(start)
+                if (contest and self._any("figurative_context", *sentence)) or self._any(
+                    "game_context", *sentence
+                ):
+                    return "figurative"
         if "?" in text and spans("question"):
             sentence_start, sentence_end = sentence or self.sentence(start)
             if text[sentence_start:sentence_end].rstrip().endswith("?") and self._any(
