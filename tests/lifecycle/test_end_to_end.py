@@ -78,7 +78,12 @@ def test_reviews_become_a_promoted_model_and_a_rollback_restores_the_old_answers
             return body
 
         before = {text: classify(text) for text in MISSED_CANDIDATES + FALSE_ALARM_CANDIDATES + CONFIRMED}
-        missed = [t for t in MISSED_CANDIDATES if "insult" not in before[t]["flags"]][:3]
+        # the three misses the model came closest to catching: near its threshold, so the to-label
+        # queue ranks them (which ones they are depends on the corpus and the rules)
+        missed = sorted(
+            (t for t in MISSED_CANDIDATES if "insult" not in before[t]["flags"]),
+            key=lambda t: -before[t]["labels"]["insult"],
+        )[:3]
         assert missed, "the small baseline should miss some of these insults"
         false_alarms = [t for t in FALSE_ALARM_CANDIDATES if "identity_hate" in before[t]["flags"]][:1]
 
