@@ -103,3 +103,26 @@ def test_adding_an_explicit_threat_raises_severity(engine: Engine, text: str) ->
     assert severity_rank(after.severity) > severity_rank(before.severity)
     assert after.severity_score > before.severity_score
     assert after.severity in ("high", "critical")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn adres is Zandpad 14, 3601 NA Maarssen, voor als u de stukken per post wilt sturen.",
+        "Hoi Pim, bel me even, 06-12093847. Over de fietsenstalling bij de school.",
+        "Te koop: mijn eigen Opel, kenteken 62-LN-BG, vraagprijs 3.250. Bellen naar 06-48817211.",
+    ],
+)
+def test_the_writers_own_contact_details_are_not_doxxing(engine: Engine, text: str) -> None:
+    assert "doxxing" not in engine.classify(text).flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jij woont op Zandpad 14, 3601 NA Maarssen. We komen eraan.",
+        "Ik woon aan de Kerkstraat 42, net als jij, ik zie je elke ochtend met je dochter.",
+    ],
+)
+def test_someone_elses_address_with_menace_is_doxxing(engine: Engine, text: str) -> None:
+    assert "doxxing" in engine.classify(text).flags

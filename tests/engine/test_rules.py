@@ -28,6 +28,7 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    ("wacht maar tot het donker is, wethouder", {"threat"}),
     # games, cooking and pests are literal only next to their own words
     ("ik ga je vermoorden na je potje voetbal zaterdag", {"threat"}),
     ("Marokkanen zijn ratten, die moet je allemaal vergassen", {"incitement", "identity_hate"}),
@@ -179,6 +180,8 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    ("Wacht maar tot de stembus, meneer Kuipers. Dan praten we verder.", {"threat"}),
+    ("Dat rapport gaat zijn beleid afbranden, wacht maar tot de media het oppikt.", {"threat"}),
     ("Ik ga je vermoorden in Fortnite vanavond haha", {"threat"}),
     ("ik maak je af in dit potje, let op", {"threat"}),
     ("Ik ga de kalkoen vullen en dan de oven in, wie komt er eten?", {"incitement", "identity_hate"}),
