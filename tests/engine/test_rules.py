@@ -28,6 +28,7 @@ def active_labels(hits: list[RuleHit]) -> set[str]:
 
 # (text, labels that must be active). Labels not listed may also fire, except where a case says so.
 POSITIVE = [
+    ("wethouder 🔥🔥 je huis gaat branden", {"threat"}),
     ("wacht maar tot het donker is, wethouder", {"threat"}),
     # games, cooking and pests are literal only next to their own words
     ("ik ga je vermoorden na je potje voetbal zaterdag", {"threat"}),
@@ -180,6 +181,9 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    # a skull for laughing and fire for praise or a barbecue
+    ("ik ben d00d 💀💀 die pose van de burgemeester op de foto", {"threat"}),
+    ("Marloes 🙌 dank je voor je komst op onze buurtbarbecue! 🔥🍖", {"threat"}),
     ("Wacht maar tot de stembus, meneer Kuipers. Dan praten we verder.", {"threat"}),
     ("Dat rapport gaat zijn beleid afbranden, wacht maar tot de media het oppikt.", {"threat"}),
     ("Ik ga je vermoorden in Fortnite vanavond haha", {"threat"}),
