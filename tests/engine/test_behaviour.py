@@ -111,6 +111,8 @@ def test_adding_an_explicit_threat_raises_severity(engine: Engine, text: str) ->
         "Mijn adres is Zandpad 14, 3601 NA Maarssen, voor als u de stukken per post wilt sturen.",
         "Hoi Pim, bel me even, 06-12093847. Over de fietsenstalling bij de school.",
         "Te koop: mijn eigen Opel, kenteken 62-LN-BG, vraagprijs 3.250. Bellen naar 06-48817211.",
+        "Beste wethouder, ik woon Van Hallstraat 88-3. Sinds januari lekt het dak bij de kinderen.",
+        "Gemeente, bij ons op de Wilgenhof 22 (7415 ZK Deventer) staat al dagen een aanhanger.",
     ],
 )
 def test_the_writers_own_contact_details_are_not_doxxing(engine: Engine, text: str) -> None:
@@ -122,6 +124,7 @@ def test_the_writers_own_contact_details_are_not_doxxing(engine: Engine, text: s
     [
         "Jij woont op Zandpad 14, 3601 NA Maarssen. We komen eraan.",
         "Ik woon aan de Kerkstraat 42, net als jij, ik zie je elke ochtend met je dochter.",
+        "Wij wonen naast je, Lindelaan 4, en we houden je in de gaten wethouder.",
     ],
 )
 def test_someone_elses_address_with_menace_is_doxxing(engine: Engine, text: str) -> None:
