@@ -45,7 +45,7 @@ def _load_backend(folder: Path, config: ModelConfig) -> Backend:
     raise ModelError(f"{folder}: backend {config.backend!r} is not known to this engine")
 
 
-def settle_heap() -> None:
+def _settle_heap() -> None:
     """Take what is alive now (the model, rules, lexicons, tables: millions of objects that live as
     long as the process) out of the garbage collector's reach. Otherwise every full collection
     walks all of them again: that cost about 15% of batch classification. Cyclic garbage is
@@ -66,7 +66,7 @@ class Engine:
         folder = Path(model_dir) if model_dir is not None else default_model_dir()
         config = ModelConfig.read(folder)
         engine = cls(config, _load_backend(folder, config), analyzer or Analyzer.build())
-        settle_heap()
+        _settle_heap()
         return engine
 
     def classify(self, text: str, recipient: str | None = None) -> Verdict:

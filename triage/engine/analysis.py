@@ -74,6 +74,4 @@ class Analysis:
     word_row: tuple[np.ndarray, np.ndarray] | None = None
 
     def active_hits(self, label: str | None = None) -> list[RuleHit]:
-        if label is None:
-            return [hit for hit in self.hits if hit.suppressed is None]
-        return [hit for hit in self.hits if hit.label == label and hit.suppressed is None]
+        return [hit for hit in self.hits if hit.active and (label is None or hit.label == label)]
