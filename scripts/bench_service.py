@@ -22,7 +22,8 @@ person would), and drives them over 127.0.0.1 with real concurrency:
 3. queue: GET /api/v1/queue (default filters and sort, as a reviewer) with --rows reports in the
    database, seeded by bulk inserts straight into the store's tables (not timed as a figure), on SQLite
    and PostgreSQL; sequential requests after a warm-up, p50/p95. Goal <= 50 ms. --explain prints the
-   database's plan of the queue query.
+   database's plan of the queue query. Then one client forwards into that database (p50/p99), so that
+   a forward whose cost grows with the number of reports shows here.
 
 Forward and queue use httpx.AsyncClient. Every part is warmed up before it is measured. The load
 generator runs on the same machine; the table shows the CPU it used, the CPU the server used, and the
@@ -1127,7 +1128,37 @@ def bench_queue(args: argparse.Namespace, work: Path, report: Report, backend: s
                     page = (await client.get(url)).json()
                     return await sequential_gets(client, url, args.queue_requests), len(page["items"])
 
+            async def forward_into_it() -> Load:
+                """One client forwards into the full database (after the queue is timed): half of the
+                texts are already in it (duplicates, campaigns), half are new; the senders are seeded
+                repeat senders, so every link is counted against a large history."""
+                rng = random.Random(5)
+                texts = dutch_texts(4000, seed=11)[:300] + dutch_texts(300, seed=23)
+                rng.shuffle(texts)
+                bodies = [
+                    {
+                        "text": t,
+                        "platform": rng.choice(PLATFORMS),
+                        "author_handle": f"@afzender{rng.randrange(3000)}",
+                    }
+                    for t in texts
+                ]
+                async with client_for(setup.reporter_token, 1) as client:
+                    forwards = [servers[0].url + "/api/v1/reports"]
+                    await drive(
+                        client, forwards, bodies[:50], concurrency=1, duration=args.warmup, expect=201
+                    )
+                    return await drive(
+                        client,
+                        forwards,
+                        bodies[50:],
+                        concurrency=1,
+                        duration=min(10.0, args.duration),
+                        expect=201,
+                    )
+
             load, items = asyncio.run(run())
+            scale = asyncio.run(forward_into_it())
         if args.explain:
             print(explain_queue(setup))
     name = "SQLite" if backend == "sqlite" else "PostgreSQL"
@@ -1140,12 +1171,18 @@ def bench_queue(args: argparse.Namespace, work: Path, report: Report, backend: s
         "≤ 50 ms",
         p95 <= 0.050,
     )
+    print(f"  forward into it: {scale.summary()}")
+    report.add(
+        f"forward into the {name} database of {args.rows:,} reports, 1 client: p50 / p99",
+        f"{_ms(_p(scale, 0.5))} / {_ms(_p(scale, 0.99))}, {sum(scale.errors.values())} errors of {scale.requests}",
+    )
     report.data[f"queue_{backend}"] = {
         "rows": args.rows,
         "open_share": args.open_share,
         "seed_s": round(seconds, 1),
         "items": items,
         "load": _load_json(load),
+        "forward": _load_json(scale),
     }
 
 
