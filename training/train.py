@@ -32,6 +32,7 @@ from training.data import Dataset, load_dataset
 from training.evaluate import evaluate
 from training.gates import run_gate, write_gate
 from triage.engine import Engine
+from triage.engine.analysis import Analysis
 from triage.engine.analyzer import Analyzer
 from triage.engine.classifier import Featurizer, LinearHeads, SklearnBackend
 from triage.engine.labels import LABELS, TARGETS
@@ -48,6 +49,7 @@ __all__ = [
     "prepare",
     "train",
     "tune_thresholds",
+    "choose_thresholds",
 ]
 
 # Thresholds below 0.45 would flag messages the model thinks more likely benign than not.
@@ -71,8 +73,10 @@ def prepare() -> dict[str, str]:
 
 def _fit_label_heads(
     features: Any, gold: np.ndarray, config: TrainConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    coefs, intercepts, platt_a, platt_b = [], [], [], []
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The heads' weights and Platt parameters, and the calibrated out-of-fold probability of every
+    training example (what a head trained without it says about it)."""
+    coefs, intercepts, platt_a, platt_b, out_of_fold = [], [], [], [], []
     for i, _label in enumerate(tqdm(LABELS, desc="label heads", unit="label", disable=not _bars(config))):
         y = gold[:, i].astype(int)
         model = LogisticRegression(
@@ -81,6 +85,7 @@ def _fit_label_heads(
         folds = StratifiedKFold(n_splits=min(5, max(2, int(y.sum()))), shuffle=True, random_state=config.seed)
         scores = cross_val_predict(model, features, y, cv=folds, method="decision_function")
         platt = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
+        out_of_fold.append(platt.predict_proba(scores.reshape(-1, 1))[:, 1])
         model.fit(features, y)
         coefs.append(model.coef_.ravel())
         intercepts.append(float(model.intercept_[0]))
@@ -91,15 +96,23 @@ def _fit_label_heads(
         np.array(intercepts, dtype=np.float32),
         np.array(platt_a, dtype=np.float32),
         np.array(platt_b, dtype=np.float32),
+        np.vstack(out_of_fold).T,
     )
 
 
 def fit_backend(examples: Sequence[Example], analyzer: Analyzer, config: TrainConfig) -> SklearnBackend:
+    return _fit_backend(examples, analyzer, config)[0]
+
+
+def _fit_backend(
+    examples: Sequence[Example], analyzer: Analyzer, config: TrainConfig
+) -> tuple[SklearnBackend, np.ndarray]:
+    """The backend, and the combined out-of-fold probabilities of its training examples."""
     analyses = analyzer.analyse_many([e.text for e in examples])
     featurizer = Featurizer.fit(analyses)
     features = featurizer.transform(analyses)
     gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
-    label_coef, label_intercept, platt_a, platt_b = _fit_label_heads(features, gold, config)
+    label_coef, label_intercept, platt_a, platt_b, out_of_fold = _fit_label_heads(features, gold, config)
     targets = np.array([TARGETS.index(e.target) for e in examples])
     target_model = LogisticRegression(C=config.target_c, max_iter=2000, random_state=config.seed)
     target_model.fit(features, targets)
@@ -111,24 +124,44 @@ def fit_backend(examples: Sequence[Example], analyzer: Analyzer, config: TrainCo
         target_coef=target_model.coef_.T.astype(np.float32),
         target_intercept=target_model.intercept_.astype(np.float32),
     )
-    return SklearnBackend(featurizer, heads)
+    return SklearnBackend(featurizer, heads), _combined(analyses, out_of_fold)
+
+
+def _combined(analyses: Sequence[Analysis], label_proba: np.ndarray) -> np.ndarray:
+    """The final label probabilities (model and rules combined), one row per analysis."""
+    rows = (combine(a, label_proba[i]) for i, a in enumerate(analyses))
+    return np.array([[row[label] for label in LABELS] for row in rows]).reshape(len(analyses), len(LABELS))
+
+
+def _gold(examples: Sequence[Example]) -> np.ndarray:
+    return np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool).reshape(
+        len(examples), len(LABELS)
+    )
 
 
 def tune_thresholds(
-    backend: SklearnBackend, analyzer: Analyzer, examples: Sequence[Example]
+    backend: SklearnBackend,
+    analyzer: Analyzer,
+    examples: Sequence[Example],
+    out_of_fold: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Per label, the lowest threshold in THRESHOLD_RANGE whose F1 on held-out examples is within
-    THRESHOLD_F1_SLACK of the best: with a few dozen positives per label the exact maximum is noise,
-    and among near-equal F1s the lower threshold keeps recall, the weak side."""
+    THRESHOLD_F1_SLACK of the best: the exact maximum is noise, and among near-equal F1s the lower
+    threshold keeps recall, the weak side. The held-out examples are `examples` (the dev split) and,
+    when given, `out_of_fold` (combined probabilities, gold) of the training split: ten times the
+    examples, so that a few new dev messages no longer move a threshold (they moved doxxing's from
+    0.45 to 0.5 on a difference of one dev message's worth of F1)."""
     analyses = analyzer.analyse_many([e.text for e in examples])
     label_proba, _ = backend.predict_proba(analyses)
-    combined = np.array(
-        [
-            [combined[label] for label in LABELS]
-            for combined in (combine(a, label_proba[i]) for i, a in enumerate(analyses))
-        ]
-    )
-    gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
+    combined, gold = _combined(analyses, label_proba), _gold(examples)
+    if out_of_fold is not None:
+        combined = np.vstack([combined, out_of_fold[0]])
+        gold = np.vstack([gold, out_of_fold[1]])
+    return choose_thresholds(combined, gold)
+
+
+def choose_thresholds(combined: np.ndarray, gold: np.ndarray) -> dict[str, float]:
+    """Per label (a column of both arrays), the lowest grid threshold with F1 near the best."""
     thresholds: dict[str, float] = {}
     grid = np.round(np.arange(THRESHOLD_RANGE[0], THRESHOLD_RANGE[1] + 1e-9, 0.025), 3)
     for i, label in enumerate(LABELS):
@@ -150,8 +183,8 @@ def lowest_near_best(
 
 
 def _train_sklearn(config: TrainConfig, dataset: Dataset, analyzer: Analyzer, folder: Path) -> Engine:
-    backend = fit_backend(dataset.train, analyzer, config)
-    thresholds = tune_thresholds(backend, analyzer, dataset.dev)
+    backend, out_of_fold = _fit_backend(dataset.train, analyzer, config)
+    thresholds = tune_thresholds(backend, analyzer, dataset.dev, (out_of_fold, _gold(dataset.train)))
     model_config = ModelConfig(
         name=config.name,
         version=config.version,
