@@ -44,12 +44,12 @@ from triage.errors import ModelError
 __all__ = [
     "DataSource",
     "TrainConfig",
+    "choose_thresholds",
     "fit_backend",
     "lowest_near_best",
     "prepare",
     "train",
     "tune_thresholds",
-    "choose_thresholds",
 ]
 
 # Thresholds below 0.45 would flag messages the model thinks more likely benign than not.
