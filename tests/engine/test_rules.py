@@ -251,6 +251,20 @@ NEGATIVE = [
 # Third-person insults, group dehumanisation, slur variants, Flemish and straattaal: (text, labels that
 # must be active).
 THIRD_PERSON = [
+    # a bare infinitive: violence wished on someone without a subject ("ophangen die gast")
+    ("zijn kop inslaan, meer verdient hij niet", {"threat", "incitement"}),
+    ("Die gast z'n harses inslaan", {"threat"}),
+    ("Haar tanden uit haar bek slaan, dat wijf", {"threat"}),
+    ("hun schedels inslaan allemaal", {"threat"}),
+    ("die vent zijn benen breken", {"threat"}),
+    ("Gewoon afknallen die gast", {"threat", "incitement"}),
+    ("ophangen die verrader. zo simpel is het", {"threat"}),
+    ("de wethouder? meteen doodschoppen die hufter", {"threat"}),
+    # arson called for in a few words
+    ("Fik erin, in dat azc", {"incitement", "threat"}),
+    ("In de fik met dat gemeentehuis", {"incitement"}),
+    ("dat azc moet gewoon in de fik", {"incitement"}),
+    ("brand erin bij die moskee", {"incitement"}),
     # third-person insults and frames around lexicon words
     ("die wethouder is een slijmbal", {"insult"}),
     ("wat een leugenbek is die premier", {"insult"}),
@@ -403,6 +417,17 @@ THIRD_PERSON = [
 # Harsh criticism, neutral identity mentions, everyday senses of words with an insulting sense, compounds
 # that only look like insults, and mentions or reports of insults: (text, labels that must NOT be active).
 THIRD_PERSON_NEGATIVE = [
+    # the bare infinitive needs a person as its target, at the start of a clause
+    ("Ophangen die slingers voor het feest, en de ballonnen ook", {"threat", "incitement"}),
+    ("Gewoon afmaken die klus, dan zijn we voor vijven thuis", {"threat", "incitement"}),
+    ("Je kunt hier je nek breken over die losse stoeptegels", {"threat", "incitement"}),
+    ("Hij viel van de trap en moest zijn kop laten hechten", {"threat", "incitement"}),
+    ("De makreel: kop eraf, graten eruit en dan de pan in", {"threat", "incitement"}),
+    ("Niet zijn kop inslaan, gewoon met hem praten", {"threat", "incitement"}),
+    ("De kerstboom op het plein moet in de fik? Nee, de vuurwerkcommissie regelt dat.", {"threat", "incitement"}),
+    ("Brand in de keuken van de buren, de brandweer was er snel bij", {"threat", "incitement"}),
+    ("Vuur erin bij de barbecue en dan de worstjes erop", {"threat", "incitement"}),
+    ("dat azc moet niet in de fik, dat moet gewoon open blijven", {"threat", "incitement"}),
     # harsh but legitimate criticism
     ("dit beleid is een schande", set(LABELS) - {"profanity"}),
     ("het nieuwe zwembad kost alleen maar geld en levert niks op", {"identity_hate"}),
