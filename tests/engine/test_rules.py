@@ -48,6 +48,9 @@ POSITIVE = [
     # a place in politics ("in de raad") does not make a physical threat figurative; only a contest
     # verb there is ("we maken je kapot in de raad", see the suppression cases)
     ("ik ga je tanden uit je bek slaan, dan lieg je niet meer in de raad", {"threat"}),
+    ("Ik snij je keel door, burgemeester.", {"threat"}),
+    ("we snijden zijn strot door als hij weer liegt", {"threat"}),
+    ("ik ruk je tong eruit", {"threat"}),
     ("ik sla je in elkaar na de vergadering in de raad", {"threat"}),
     ("gewoon tegen de muur met al die landverraders in de raad", {"incitement"}),
     # threats: first-person intent + act + target
@@ -424,6 +427,8 @@ THIRD_PERSON_NEGATIVE = [
     ("Hij viel van de trap en moest zijn kop laten hechten", {"threat", "incitement"}),
     ("De makreel: kop eraf, graten eruit en dan de pan in", {"threat", "incitement"}),
     ("Niet zijn kop inslaan, gewoon met hem praten", {"threat", "incitement"}),
+    ("Ik snij de taart door, burgemeester, en iedereen krijgt een stuk", {"threat"}),
+    ("ik knip je haar af als je wilt, ik ben kapper", {"threat"}),
     ("De kerstboom op het plein moet in de fik? Nee, de vuurwerkcommissie regelt dat.", {"threat", "incitement"}),
     ("Brand in de keuken van de buren, de brandweer was er snel bij", {"threat", "incitement"}),
     ("Vuur erin bij de barbecue en dan de worstjes erop", {"threat", "incitement"}),
