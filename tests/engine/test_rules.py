@@ -61,6 +61,10 @@ POSITIVE = [
     ("ik ram een mes in je rug", {"threat"}),
     ("ik rij je dood met mijn auto", {"threat"}),
     ("Ik schop je kop van je romp", {"threat"}),
+    ("Ik zou nooit een moslim als burgemeester accepteren.", {"identity_hate"}),
+    ("wij zullen nooit een homo in de gemeenteraad dulden", {"identity_hate"}),
+    ("Joden regeren de wereld.", {"identity_hate"}),
+    ("die joden runnen de media", {"identity_hate"}),
     ("ik sla je in elkaar na de vergadering in de raad", {"threat"}),
     ("gewoon tegen de muur met al die landverraders in de raad", {"incitement"}),
     # threats: first-person intent + act + target
@@ -443,6 +447,9 @@ THIRD_PERSON_NEGATIVE = [
     ("ik gooi een steen in het water en kijk hoe ver hij springt", {"threat"}),
     ("Ik hak de ui in stukjes en doe hem in de pan", {"threat"}),
     ("ik schiet de bal door de benen van de keeper", {"threat"}),
+    ("ik zou nooit een moslim als burgemeester weigeren, het gaat om wat iemand kan", {"identity_hate"}),
+    ("De mythe dat joden de wereld regeren is gevaarlijk antisemitisme", {"identity_hate"}),
+    ("Joden regeren de wereld niet, dat is een complottheorie", {"identity_hate"}),
     ("wij steken hem een mes in de rug door tegen zijn motie te stemmen", {"threat"}),
     (
         "De kerstboom op het plein moet in de fik? Nee, de vuurwerkcommissie regelt dat.",
