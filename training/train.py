@@ -111,8 +111,9 @@ def _fit_backend(
     analyses = analyzer.analyse_many([e.text for e in examples])
     featurizer = Featurizer.fit(analyses)
     features = featurizer.transform(analyses)
-    gold = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=bool)
-    label_coef, label_intercept, platt_a, platt_b, out_of_fold = _fit_label_heads(features, gold, config)
+    label_coef, label_intercept, platt_a, platt_b, out_of_fold = _fit_label_heads(
+        features, _gold(examples), config
+    )
     targets = np.array([TARGETS.index(e.target) for e in examples])
     target_model = LogisticRegression(C=config.target_c, max_iter=2000, random_state=config.seed)
     target_model.fit(features, targets)
@@ -148,7 +149,7 @@ def tune_thresholds(
     """Per label, the lowest threshold in THRESHOLD_RANGE whose F1 on held-out examples is within
     THRESHOLD_F1_SLACK of the best: the exact maximum is noise, and among near-equal F1s the lower
     threshold keeps recall, the weak side. The held-out examples are `examples` (the dev split) and,
-    when given, `out_of_fold` (combined probabilities, gold) of the training split: ten times the
+    when given, `out_of_fold` (combined probabilities, gold) of the training split: eight times the
     examples, so that a few new dev messages no longer move a threshold (they moved doxxing's from
     0.45 to 0.5 on a difference of one dev message's worth of F1)."""
     analyses = analyzer.analyse_many([e.text for e in examples])
