@@ -40,6 +40,12 @@ UNRELATED = [
     "Dank voor uw inzet bij het buurtfeest afgelopen zaterdag, het was een geslaagde middag.",
 ]
 
+# Ten copies of one campaign message, each to another raadslid.
+CAMPAIGN_COPIES = [
+    BASE.replace("mevrouw De Vries", f"raadslid {name}")
+    for name in ("Jansen", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder", "Bos", "Vos", "Peters")
+]
+
 
 @pytest.mark.parametrize("kind", VARIANTS)
 def test_small_edits_stay_above_the_threshold(kind: str) -> None:
@@ -145,9 +151,7 @@ def test_a_campaign_larger_than_the_sample_per_key_still_gathers_every_copy(
     session: Session, small_fanout: int
 ) -> None:
     actor = Actor(add_user(session, email="r@x.nl", org_name="Gemeente A", role="reporter", password=None))
-    names = ["Jansen", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder", "Bos", "Vos", "Peters"]
-    for name in names:
-        text = BASE.replace("mevrouw De Vries", f"raadslid {name}")
+    for text in CAMPAIGN_COPIES:
         create_report(session, actor=actor, fields=ReportFields(text=text), verdict=_verdict("high", 0.7))
         session.commit()
     assert session.scalar(select(func.count(func.distinct(Report.campaign_id)))) == 1
@@ -166,9 +170,7 @@ def test_intake_reads_by_key_not_by_scanning_the_organisation(session: Session) 
     narrows only by organisation reads every report of it (SQLite's planner chose that for the ten
     candidates of a campaign match, which cost 2 ms at 2,400 reports and grew with each)."""
     actor = Actor(add_user(session, email="r@x.nl", org_name="Gemeente A", role="reporter", password=None))
-    names = ["Jansen", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder", "Bos", "Vos", "Peters"]
-    texts = [*UNRELATED, *(BASE.replace("mevrouw De Vries", f"raadslid {name}") for name in names)]
-    for text in texts:
+    for text in [*UNRELATED, *CAMPAIGN_COPIES]:
         create_report(session, actor=actor, fields=ReportFields(text=text), verdict=_verdict("high", 0.7))
     session.commit()
     statements: list[tuple[str, Any]] = []
