@@ -67,6 +67,14 @@ POSITIVE = [
     ("die joden runnen de media", {"identity_hate"}),
     ("ik sla je in elkaar na de vergadering in de raad", {"threat"}),
     ("gewoon tegen de muur met al die landverraders in de raad", {"incitement"}),
+    ("flikker op, niemand wil jou hier", {"insult"}),
+    ("die flikker moet weg uit de raad", {"identity_hate"}),
+    ("flikker op jij vuile flikker", {"identity_hate"}),
+    # a body part with its own possessive before the act ("hun kop inslaan")
+    ("Laten we hun kop inslaan", {"incitement"}),
+    ("laten we die gasten hun harses kapot slaan", {"incitement"}),
+    ("je verdient een nekschot", {"threat"}),
+    ("die verrader verdient een kogel door zijn kop", {"threat"}),
     # threats: first-person intent + act + target
     ("ik ga je vermoorden", {"threat"}),
     ("Ik ga je v3rm00rden, k4nkerl1jer!!", {"threat", "insult"}),
@@ -198,6 +206,13 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    # "flikkeren" is also a verb: "flikker op" is rude, not a slur
+    ("flikker toch op met je parkeervergunning", {"identity_hate"}),
+    ("Flikker dat plan maar in de prullenbak, wethouder", {"identity_hate"}),
+    ("Ik ben het zat. flikker een eind op met die drempels", {"identity_hate"}),
+    # "een weg/koers inslaan" is choosing a course
+    ("Laten we die weg inslaan, dat is beter voor de stad", {"incitement", "threat"}),
+    ("laten we de koers inslaan die de raad vorig jaar koos", {"incitement", "threat"}),
     # a skull for laughing and fire for praise or a barbecue
     ("ik ben d00d 💀💀 die pose van de burgemeester op de foto", {"threat"}),
     ("Marloes 🙌 dank je voor je komst op onze buurtbarbecue! 🔥🍖", {"threat"}),

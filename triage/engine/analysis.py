@@ -21,7 +21,8 @@ SCORING_CUES: Final = ("defence",)
 CUE_LABELS: Final = frozenset(f"cue:{cue}" for cue in (*CUES, *SCORING_CUES))
 
 # Why a rule hit does not count as an attack.
-# "negation", "question", "quotation", "counter_speech", "reporting", "figurative", "self_reference"
+# "negation", "question", "quotation", "counter_speech", "reporting", "figurative", "self_reference",
+# "verb_use"
 Suppression = str
 # What a negation word does to a hit: "before_or_inside" suppresses it ("ik ga je heus niet slaan"),
 # "before" only when it comes before the hit (a negation inside is part of it: "je gaat het niet

@@ -40,6 +40,7 @@ SCOPE_KINDS: Final = frozenset(
         "game_context",
         "civil",
         "self",
+        "verb_use",
     }
 )
 # Labels a speaker's own identity word can carry ("als trotse flikker", "wij autisten"): reclaimed,
@@ -186,6 +187,12 @@ class Context:
         spans = self.spans
         if label in _SELF_LABELS and spans("self") and self._self_reference(start):
             return "self_reference"
+        if (
+            label in _SELF_LABELS
+            and spans("verb_use")
+            and any(s <= start and end <= e for s, e in spans("verb_use"))
+        ):
+            return "verb_use"  # the slur word is the verb ("flikker op"); a phrase around it still counts
         if (
             spans("counter")
             and self._any("counter", 0, len(text))
