@@ -70,6 +70,19 @@ POSITIVE = [
     ("flikker op, niemand wil jou hier", {"insult"}),
     ("die flikker moet weg uit de raad", {"identity_hate"}),
     ("flikker op jij vuile flikker", {"identity_hate"}),
+    # death wishes as a wish to see it, as a question, as "can't you just"
+    ("Ik wil je dood zien, vuile verrader", {"threat"}),
+    ("ik zie je liever dood dan levend", {"threat"}),
+    ("wanneer ga je nou eens dood", {"threat"}),
+    ("kun je niet gewoon doodgaan", {"threat"}),
+    ("ga eens dood jij", {"threat"}),
+    # veiled threats
+    ("Je mag blij zijn dat ik niet weet waar je woont", {"threat"}),
+    ("u mag blij zijn dat ik geen wapen heb", {"threat"}),
+    ("Pas op je tellen wethouder", {"threat"}),
+    # "ze"/"men" calling for violence
+    ("Ze zouden je moeten ophangen", {"incitement"}),
+    ("men zou die verrader moeten executeren", {"incitement"}),
     # a body part with its own possessive before the act ("hun kop inslaan")
     ("Laten we hun kop inslaan", {"incitement"}),
     ("laten we die gasten hun harses kapot slaan", {"incitement"}),
@@ -206,6 +219,14 @@ POSITIVE = [
 
 # (text, labels that must NOT be active)
 NEGATIVE = [
+    ("ik wil die wet dood zien", {"threat"}),
+    ("wanneer gaat die wet eindelijk dood in de Kamer", {"threat"}),
+    ("Wanneer gaat dat plan nou eens dood, het kost alleen maar geld", {"threat"}),
+    ("Laten we dat bij de wethouder neerleggen in plaats van hier te roepen.", {"incitement"}),
+    ("ik wil je niet dood zien, ik wil dat je opstapt", {"threat"}),
+    ("U mag blij zijn dat ik geen klacht indien", {"threat"}),
+    ("ze moeten u even opzoeken in het systeem", {"incitement", "threat"}),
+    ("ze moeten hem afmaken in de finale", {"incitement", "threat"}),
     # "flikkeren" is also a verb: "flikker op" is rude, not a slur
     ("flikker toch op met je parkeervergunning", {"identity_hate"}),
     ("Flikker dat plan maar in de prullenbak, wethouder", {"identity_hate"}),
