@@ -80,6 +80,13 @@ POSITIVE = [
     ("Je mag blij zijn dat ik niet weet waar je woont", {"threat"}),
     ("u mag blij zijn dat ik geen wapen heb", {"threat"}),
     ("Pas op je tellen wethouder", {"threat"}),
+    # English death wishes and calls, a lesson threatened, asking for an official's address, legs
+    ("You deserve to die, mayor", {"threat"}),
+    ("go kill yourself", {"threat"}),
+    ("Someone should shoot that councillor", {"incitement"}),
+    ("'k Zal u een lesje leren", {"threat"}),
+    ("Wie heeft het adres van die wethouder? Stuur maar door", {"doxxing"}),
+    ("Doe je benen eens wijd voor ons", {"sexual"}),
     # "ze"/"men" calling for violence
     ("Ze zouden je moeten ophangen", {"incitement"}),
     ("men zou die verrader moeten executeren", {"incitement"}),
@@ -220,6 +227,10 @@ POSITIVE = [
 # (text, labels that must NOT be active)
 NEGATIVE = [
     ("ik wil die wet dood zien", {"threat"}),
+    ("you deserve to be heard, mayor", {"threat"}),
+    ("We geven de kinderen een lesje verkeersveiligheid", {"threat"}),
+    ("Wie weet het adres van de gemeentewerf?", {"doxxing"}),
+    ("Spreid je benen wijd bij de yogales", {"sexual"}),
     ("wanneer gaat die wet eindelijk dood in de Kamer", {"threat"}),
     ("Wanneer gaat dat plan nou eens dood, het kost alleen maar geld", {"threat"}),
     ("Laten we dat bij de wethouder neerleggen in plaats van hier te roepen.", {"incitement"}),
