@@ -43,9 +43,9 @@ SCOPE_KINDS: Final = frozenset(
         "verb_use",
     }
 )
-# Labels a speaker's own identity word can carry ("als trotse flikker", "wij autisten"): reclaimed,
-# not an attack.
-_SELF_LABELS: Final = frozenset({"identity_hate", "insult"})
+# The labels a single identity word carries; a speaker's own identity word ("als trotse flikker",
+# "wij autisten") or the slur word used as a verb ("flikker op") does not carry them.
+_WORD_LABELS: Final = frozenset({"identity_hate", "insult"})
 # Dutch puts the negation after the object in a main clause: "ik haat homo's niet".
 _NEGATED_AFTER = re.compile(
     r"[ \t]+(?:echt[ \t]+|helemaal[ \t]+|totaal[ \t]+)?(?:niet|nooit)\b(?![ \t]+(?:alleen|enkel|normaal|zomaar|meer[ \t]+dan))"
@@ -156,6 +156,10 @@ class Context:
                 return True
         return False
 
+    def _inside(self, kind: str, start: int, end: int) -> bool:
+        """Whether a cue span of this kind contains the hit [start, end)."""
+        return any(s <= start and end <= e for s, e in self.spans(kind))
+
     def _quote_around(self, start: int, end: int) -> tuple[int, int] | None:
         for q_start, q_end in self.quotes:
             if q_start <= start and end <= q_end:
@@ -185,18 +189,14 @@ class Context:
         if label == "profanity":
             return None
         spans = self.spans
-        if label in _SELF_LABELS and spans("self") and self._self_reference(start):
+        if label in _WORD_LABELS and spans("self") and self._self_reference(start):
             return "self_reference"
-        if (
-            label in _SELF_LABELS
-            and spans("verb_use")
-            and any(s <= start and end <= e for s, e in spans("verb_use"))
-        ):
+        if label in _WORD_LABELS and spans("verb_use") and self._inside("verb_use", start, end):
             return "verb_use"  # the slur word is the verb ("flikker op"); a phrase around it still counts
         if (
             spans("counter")
             and self._any("counter", 0, len(text))
-            and any(s <= start and end <= e for s, e in spans("counter_frame"))
+            and self._inside("counter_frame", start, end)
         ):
             return "counter_speech"
         sentence: tuple[int, int] | None = None
